@@ -1,0 +1,19 @@
+/** Two projects: `memory` (pure core, golden files, CLI; no network) and `redis` (real Redis). */
+const tsJest = ['ts-jest', { isolatedModules: true }];
+module.exports = {
+  projects: [
+    {
+      displayName: 'memory',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': tsJest },
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['\\.redis\\.test\\.ts$'],
+    },
+    {
+      displayName: 'redis',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': tsJest },
+      testMatch: ['<rootDir>/test/**/*.redis.test.ts'],
+    },
+  ],
+};

@@ -1,0 +1,23 @@
+/**
+ * Parses an offering from JSON text, with errors a registrar can act on (field path and what is
+ * wrong). Pure: the caller reads the file.
+ */
+import { ConfigInvalidError } from '../domain/errors';
+import { Offering, offeringSchema } from './schema';
+
+export function parseOffering(text: string, source = 'offering'): Offering {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigInvalidError(`${source}: not valid JSON (${(e as Error).message})`);
+  }
+  const result = offeringSchema.safeParse(raw);
+  if (!result.success) {
+    const issues = result.error.issues
+      .map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`)
+      .join('; ');
+    throw new ConfigInvalidError(`${source}: ${issues}`);
+  }
+  return result.data;
+}

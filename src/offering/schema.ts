@@ -1,0 +1,125 @@
+/**
+ * The offering configuration: one JSON file per offering, validated at the edge by this zod
+ * schema. Nothing about a particular offering is hard-coded anywhere else in src/.
+ * The format is documented field by field in docs/offering.md.
+ */
+import { z } from 'zod';
+import { CHANNELS } from '../domain/types';
+
+const decimalText = (what: string) =>
+  z.string({ error: `${what} must be a decimal number written as text, e.g. "3.99"` })
+    .regex(/^(0|[1-9][0-9]*)(\.[0-9]+)?$/, `${what} must be a non-negative decimal written as text, e.g. "3.99"`);
+const wholeShares = (what: string) =>
+  z.number({ error: `${what} must be a whole number of shares` }).int(`${what} must be a whole number of shares`).positive(`${what} must be more than zero`);
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD (Hong Kong calendar)');
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, 'must be a Hong Kong clock time HH:MM or HH:MM:SS');
+/** A local Hong Kong date-time without offset, or with an explicit one. */
+const dateTime = z.string().regex(
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/,
+  'must be an ISO 8601 date-time, e.g. 2021-12-23T09:30 (no offset means Hong Kong time)',
+);
+
+/** Hours of a channel that takes instructions only in daily windows (CCASS Clearing/Custodian). */
+const dailyChannel = z.object({
+  kind: z.literal('daily'),
+  /** Opening time on the first application day (the offering commences), e.g. 09:00. */
+  first_day_from: clock,
+  /** Hours on every other business day before the last day. */
+  daily_from: clock,
+  daily_to: clock,
+  /** Hours on the last application day. */
+  last_day_from: clock,
+  last_day_to: clock,
+});
+
+/** A channel open around the clock from the commencement until a time on the last day. */
+const continuousChannel = z.object({
+  kind: z.literal('continuous'),
+  first_day_from: clock,
+  last_day_to: clock,
+  /** WHITE_FORM: payment must be completed by this time on the last day. */
+  payment_by: clock.optional(),
+});
+
+export const WEATHER_SIGNALS = [
+  'T1', 'T3', 'T8', 'T9', 'T10', 'AMBER_RAINSTORM', 'RED_RAINSTORM', 'BLACK_RAINSTORM', 'EXTREME_CONDITIONS',
+] as const;
+
+const timetable = z.object({
+  /** The first application day (the Hong Kong Public Offering commences). */
+  first_day: date,
+  /** The last application day as planned (before any bad-weather move). */
+  last_day: date,
+  windows: z.object(
+    Object.fromEntries(CHANNELS.map((c) => [c, z.discriminatedUnion('kind', [dailyChannel, continuousChannel])])) as {
+      [K in (typeof CHANNELS)[number]]: z.ZodDiscriminatedUnion<[typeof dailyChannel, typeof continuousChannel]>;
+    },
+  ),
+  /** The window on the last day in which a severe signal moves the day (09:00-12:00). */
+  weather_check_from: clock,
+  weather_check_to: clock,
+  public_holidays: z.array(date),
+  bad_weather: z.array(z.object({
+    signal: z.enum(WEATHER_SIGNALS, { error: `signal must be one of ${WEATHER_SIGNALS.join(', ')}` }),
+    from: dateTime,
+    to: dateTime,
+  })),
+});
+
+export const offeringSchema = z.object({
+  stock_code: z.string().regex(/^\d{4,5}$/, 'stock_code must be four or five digits, leading zeros kept, e.g. "0020"'),
+  issuer: z.string().min(1),
+  share_class: z.string().min(1).optional(),
+  currency: z.literal('HKD', { error: 'currency must be "HKD"' }),
+  board_lot: wholeShares('board_lot'),
+  price: z.object({ maximum: decimalText('price.maximum'), minimum: decimalText('price.minimum') }),
+  fees: z.array(z.object({ name: z.string().min(1), rate: decimalText('fee rate') })).min(1, 'fees must list at least one fee rate'),
+  permitted_quantities: z.array(wholeShares('a permitted quantity')).min(1),
+  max_application_shares: wholeShares('max_application_shares'),
+  tranches: z.object({
+    offer_shares: wholeShares('tranches.offer_shares'),
+    hong_kong_initial: wholeShares('tranches.hong_kong_initial'),
+    international_initial: wholeShares('tranches.international_initial'),
+    over_allotment: z.number().int().nonnegative(),
+  }),
+  pools: z.object({
+    /** Pool A: consideration at the maximum price at most this (fees excluded). */
+    threshold_consideration: decimalText('pools.threshold_consideration'),
+    /** Exponent of the ballot's target curve per pool: 1 is proportional, below 1 favours small applications. */
+    exponent: z.object({ A: z.number().positive().max(1), B: z.number().positive().max(1) }),
+  }),
+  clawback: z.array(z.object({
+    /** The tier applies when the subscription multiple is at least this. */
+    min_multiple: z.number().positive(),
+    /** Hong Kong tranche after clawback, as a percentage of offer_shares (before over-allotment). */
+    hong_kong_pct: decimalText('clawback.hong_kong_pct'),
+  })),
+  reallocation: z.object({
+    /** The Hong Kong tranche may not exceed this after a discretionary reallocation. */
+    max_hong_kong_shares: wholeShares('reallocation.max_hong_kong_shares'),
+    /** A discretionary reallocation needs the final price to be exactly this (bottom of the range). */
+    required_final_price: decimalText('reallocation.required_final_price'),
+  }).optional(),
+  certificates: z.object({
+    /** WHITE_FORM applicants for at least this many shares may collect certificates in person. */
+    collect_in_person_min_shares: wholeShares('certificates.collect_in_person_min_shares').optional(),
+  }).default({}),
+  timetable,
+}).superRefine((o, ctx) => {
+  const q = o.permitted_quantities;
+  for (let i = 0; i < q.length; i++) {
+    if (q[i]! % o.board_lot !== 0) ctx.addIssue({ code: 'custom', path: ['permitted_quantities', i], message: `${q[i]} is not a whole number of board lots of ${o.board_lot}` });
+    if (i > 0 && q[i]! <= q[i - 1]!) ctx.addIssue({ code: 'custom', path: ['permitted_quantities', i], message: 'permitted quantities must be listed in increasing order without repeats' });
+  }
+  if (Number(o.price.minimum) > Number(o.price.maximum)) ctx.addIssue({ code: 'custom', path: ['price', 'minimum'], message: 'price.minimum is above price.maximum' });
+  if (o.tranches.hong_kong_initial + o.tranches.international_initial !== o.tranches.offer_shares) ctx.addIssue({ code: 'custom', path: ['tranches'], message: 'hong_kong_initial + international_initial must equal offer_shares' });
+  if (o.tranches.hong_kong_initial % o.board_lot !== 0) ctx.addIssue({ code: 'custom', path: ['tranches', 'hong_kong_initial'], message: 'must be a whole number of board lots' });
+  for (let i = 1; i < o.clawback.length; i++) {
+    if (o.clawback[i]!.min_multiple <= o.clawback[i - 1]!.min_multiple) ctx.addIssue({ code: 'custom', path: ['clawback', i, 'min_multiple'], message: 'clawback tiers must be in increasing order of min_multiple' });
+  }
+  if (o.timetable.last_day < o.timetable.first_day) ctx.addIssue({ code: 'custom', path: ['timetable', 'last_day'], message: 'last_day is before first_day' });
+});
+
+export type Offering = z.infer<typeof offeringSchema>;
+export type ChannelWindow = Offering['timetable']['windows']['CLEARING'];
+export type WeatherEvent = Offering['timetable']['bad_weather'][number];
