@@ -1,0 +1,107 @@
+/**
+ * The durable book: every instruction of every accepted file, kept under `<work>/store/` so the
+ * allocation (embedded or on BullMQ workers sharing the folder) reads exactly what was accepted.
+ *
+ *   store/files/<participant_id>/<sha256>.jsonl      one StoredInstruction (JSON) per line
+ *   store/files/<participant_id>/<sha256>.meta.json  StoredFileMeta; written last: the commit marker
+ *
+ * A file counts only once its meta exists. Both are written to temporary names and renamed, so a
+ * crash leaves either nothing or a whole file; a file processed again finds its meta and is
+ * not stored twice.
+ */
+import { createWriteStream, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Channel, StoredInstruction } from '../domain/types';
+import { StorageError } from '../domain/errors';
+import { writeFileAtomic } from './atomic-write';
+
+export interface StoredFileMeta {
+  participant_id: string;
+  channel: Channel;
+  file_name: string;
+  file_seq: number;
+  file_sha256: string;
+  records: number;
+  accepted: number;
+  rejected: number;
+}
+
+export function storeDir(work: string): string {
+  return path.join(work, 'store', 'files');
+}
+
+function filePaths(work: string, participantId: string, sha256: string) {
+  const dir = path.join(storeDir(work), participantId);
+  return { dir, jsonl: path.join(dir, `${sha256}.jsonl`), meta: path.join(dir, `${sha256}.meta.json`) };
+}
+
+export interface StoredFileWriter {
+  write(instruction: StoredInstruction): Promise<void>;
+  /** Renames the instructions into place, then writes the meta (the commit marker). */
+  commit(meta: StoredFileMeta): Promise<void>;
+  /** Discards what was written (the file was rejected whole). */
+  abort(): Promise<void>;
+}
+
+/** Streams one file's instructions to a temporary JSONL; nothing counts until commit. */
+export async function openStoredFileWriter(work: string, participantId: string, sha256: string): Promise<StoredFileWriter> {
+  const p = filePaths(work, participantId, sha256);
+  await fs.mkdir(p.dir, { recursive: true });
+  const tmp = `${p.jsonl}.${process.pid}.${Date.now()}.tmp`;
+  const out = createWriteStream(tmp, { encoding: 'utf8' });
+  const closed = new Promise<void>((resolve, reject) => {
+    out.on('close', resolve);
+    out.on('error', reject);
+  });
+  const write = (chunk: string) =>
+    new Promise<void>((resolve, reject) => {
+      if (out.write(chunk)) resolve();
+      else out.once('drain', resolve);
+      out.once('error', reject);
+    });
+  return {
+    write: (instruction) => write(JSON.stringify(instruction) + '\n'),
+    async commit(meta) {
+      out.end();
+      await closed;
+      await fs.rename(tmp, p.jsonl);
+      await writeFileAtomic(p.meta, JSON.stringify(meta, null, 2) + '\n');
+    },
+    async abort() {
+      out.end();
+      await closed.catch(() => undefined);
+      await fs.rm(tmp, { force: true });
+    },
+  };
+}
+
+/** The metas of all committed files, sorted by participant_id then file_seq (a stable order). */
+export async function listStoredFiles(work: string): Promise<StoredFileMeta[]> {
+  const root = storeDir(work);
+  let participants: string[];
+  try {
+    participants = await fs.readdir(root);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new StorageError(`cannot read ${root}: ${(e as Error).message}`);
+  }
+  const metas: StoredFileMeta[] = [];
+  for (const participant of participants.sort()) {
+    const names = await fs.readdir(path.join(root, participant));
+    for (const name of names.filter((n) => n.endsWith('.meta.json')).sort()) {
+      metas.push(JSON.parse(await fs.readFile(path.join(root, participant, name), 'utf8')) as StoredFileMeta);
+    }
+  }
+  return metas.sort((a, b) => (a.participant_id < b.participant_id ? -1 : a.participant_id > b.participant_id ? 1 : a.file_seq - b.file_seq));
+}
+
+/** Every stored instruction of every committed file, in (participant_id, file_seq, line) order. */
+export async function readStoredInstructions(work: string): Promise<StoredInstruction[]> {
+  const all: StoredInstruction[] = [];
+  for (const meta of await listStoredFiles(work)) {
+    const p = filePaths(work, meta.participant_id, meta.file_sha256);
+    const text = await fs.readFile(p.jsonl, 'utf8');
+    for (const line of text.split('\n')) if (line) all.push(JSON.parse(line) as StoredInstruction);
+  }
+  return all;
+}
