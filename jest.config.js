@@ -1,5 +1,5 @@
 /** Two projects: `memory` (pure core, golden files, CLI; no network) and `redis` (real Redis). */
-const tsJest = ['ts-jest', { isolatedModules: true }];
+const tsJest = ['ts-jest', {}];
 module.exports = {
   projects: [
     {

@@ -15,7 +15,7 @@ export function parseOffering(text: string, source = 'offering'): Offering {
   const result = offeringSchema.safeParse(raw);
   if (!result.success) {
     const issues = result.error.issues
-      .map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`)
+      .map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${/received undefined$/.test(i.message) ? 'is missing' : i.message}`)
       .join('; ');
     throw new ConfigInvalidError(`${source}: ${issues}`);
   }
