@@ -27,7 +27,7 @@ const REGISTRY_COLUMNS = ['participant_id', 'participant_type', 'name', 'designa
 export function parseParticipants(text: string, source = 'participants.csv'): Map<string, Participant> {
   let rows: string[][];
   try {
-    rows = parse(text, { bom: true, skip_empty_lines: true }) as string[][];
+    rows = parse(text, { bom: true, skip_empty_lines: true, record_delimiter: ['\r\n', '\n'] }) as string[][];
   } catch (e) {
     throw new ConfigInvalidError(`${source}: not valid CSV (${(e as Error).message})`);
   }
