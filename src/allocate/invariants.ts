@@ -1,0 +1,58 @@
+/**
+ * The ballot's hard rules, checked on the realised allotments (not on the plan) before an
+ * allocation leaves the stage. A failure is a bug, never a data fault: InvariantError.
+ * Issue 3, part 5; docs/ballot.md, "Guarantees".
+ */
+import type { Allotment } from '../domain/allocation';
+import { InvariantError } from '../domain/errors';
+import type { Application, PoolName } from '../domain/types';
+
+export interface PoolCheck {
+  pool: PoolName;
+  size_shares: number;
+  oversubscribed: boolean;
+}
+
+interface QuantityStats { count: number; total: number; min: number; max: number }
+
+export function verifyAllotments(
+  applications: readonly Application[],
+  allotments: ReadonlyMap<string, Allotment>,
+  pools: readonly PoolCheck[],
+  boardLot: number,
+): void {
+  const fail = (what: string): never => { throw new InvariantError(`allocation invariant broken: ${what}`); };
+  if (allotments.size !== applications.length) fail(`${allotments.size} allotments for ${applications.length} valid applications`);
+  const stats = new Map<PoolName, Map<number, QuantityStats>>([['A', new Map()], ['B', new Map()]]);
+  const allotted = new Map<PoolName, number>([['A', 0], ['B', 0]]);
+
+  for (const a of applications) {
+    const got = allotments.get(a.key);
+    if (got === undefined) return fail(`no allotment for ${a.key}`);
+    const s = got.shares_allotted;
+    if (!Number.isSafeInteger(s) || s < 0) fail(`${a.key} allotted ${s}`);
+    if (s % boardLot !== 0) fail(`${a.key} allotted ${s}, not whole board lots`);
+    if (s > a.shares) fail(`${a.key} allotted ${s}, more than the ${a.shares} applied for`);
+    allotted.set(got.pool, allotted.get(got.pool)! + s);
+    const byQty = stats.get(got.pool)!;
+    const q = byQty.get(a.shares) ?? { count: 0, total: 0, min: Infinity, max: -Infinity };
+    byQty.set(a.shares, { count: q.count + 1, total: q.total + s, min: Math.min(q.min, s), max: Math.max(q.max, s) });
+  }
+
+  for (const p of pools) {
+    const byQty = [...stats.get(p.pool)!.entries()].sort((x, y) => x[0] - y[0]);
+    const demand = byQty.reduce((sum, [shares, q]) => sum + shares * q.count, 0);
+    const expected = p.oversubscribed ? p.size_shares : demand;
+    if (allotted.get(p.pool) !== expected) fail(`pool ${p.pool} allotted ${allotted.get(p.pool)} shares, expected ${expected}`);
+    if (!p.oversubscribed && demand > p.size_shares) fail(`pool ${p.pool} demand ${demand} exceeds size ${p.size_shares} but is treated as undersubscribed`);
+    let previous: [number, QuantityStats] | null = null;
+    for (const [shares, q] of byQty) {
+      if (q.max - q.min > boardLot) fail(`pool ${p.pool}, ${shares} shares: allotments range ${q.min}..${q.max}, more than one lot apart`);
+      // mean(previous) <= mean(this), exactly: total_prev x count <= total x count_prev.
+      if (previous !== null && BigInt(previous[1].total) * BigInt(q.count) > BigInt(q.total) * BigInt(previous[1].count)) {
+        fail(`pool ${p.pool}: mean allotment falls from ${previous[0]} to ${shares} shares applied`);
+      }
+      previous = [shares, q];
+    }
+  }
+}
