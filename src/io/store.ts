@@ -9,7 +9,8 @@
  * crash leaves either nothing or a whole file; a file processed again finds its meta and is
  * not stored twice.
  */
-import { createWriteStream, promises as fs } from 'node:fs';
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { createInterface } from 'node:readline';
 import * as path from 'node:path';
 import type { Channel, StoredInstruction } from '../domain/types';
 import { StorageError } from '../domain/errors';
@@ -53,12 +54,19 @@ export async function openStoredFileWriter(work: string, participantId: string, 
     out.on('close', resolve);
     out.on('error', reject);
   });
-  const write = (chunk: string) =>
-    new Promise<void>((resolve, reject) => {
-      if (out.write(chunk)) resolve();
-      else out.once('drain', resolve);
-      out.once('error', reject);
+  // One error listener for the stream's life (a listener per write would leak).
+  let failed: Error | null = null;
+  out.on('error', (e) => {
+    failed = e;
+  });
+  const write = (chunk: string): Promise<void> => {
+    if (failed) return Promise.reject(new StorageError(`cannot write ${tmp}: ${(failed as Error).message}`));
+    if (out.write(chunk)) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      out.once('drain', resolve);
+      closed.catch(reject);
     });
+  };
   return {
     write: (instruction) => write(JSON.stringify(instruction) + '\n'),
     async commit(meta) {
@@ -104,4 +112,21 @@ export async function readStoredInstructions(work: string): Promise<StoredInstru
     for (const line of text.split('\n')) if (line) all.push(JSON.parse(line) as StoredInstruction);
   }
   return all;
+}
+
+/** The meta of one committed file, or null when it is not (yet) committed. */
+export async function readStoredFileMeta(work: string, participantId: string, sha256: string): Promise<StoredFileMeta | null> {
+  try {
+    return JSON.parse(await fs.readFile(filePaths(work, participantId, sha256).meta, 'utf8')) as StoredFileMeta;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new StorageError(`cannot read the stored meta of ${participantId}/${sha256}: ${(e as Error).message}`);
+  }
+}
+
+/** The instructions of one committed file, streamed in line order (bounded memory). */
+export async function* streamStoredFile(work: string, participantId: string, sha256: string): AsyncGenerator<StoredInstruction> {
+  const input = createReadStream(filePaths(work, participantId, sha256).jsonl, { encoding: 'utf8' });
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  for await (const line of lines) if (line) yield JSON.parse(line) as StoredInstruction;
 }

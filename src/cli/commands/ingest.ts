@@ -1,8 +1,61 @@
+/**
+ * `ingest --offering FILE --participants FILE --inbox DIR --work DIR [--close-lists] [--log FILE|-]`
+ * A thin shell over pipeline/ingest.ts: one progress line per file and a final count on stderr;
+ * pino JSON lines to `<work>/logs/ingest.log` (or `--log FILE`, or `--log -` for stderr).
+ * Exit 0 when it ran (rejections are results), 2 for unusable arguments or configuration.
+ */
 import { Command } from 'commander';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import pino from 'pino';
 import type { CliIo } from '../main';
+import { loadOfferingFile, loadParticipantsFile } from '../../io/config-files';
+import { createLogger } from '../../io/log';
+import { UsageError } from '../../domain/errors';
+import { formatFileProgress, formatIgnored, formatTotals, ingestInbox } from '../../pipeline/ingest';
+
+interface IngestOpts {
+  offering: string;
+  participants: string;
+  inbox: string;
+  work: string;
+  closeLists?: boolean;
+  log?: string;
+}
 
 export function registerIngest(program: Command, io: CliIo): void {
-  program.command('ingest').description('(not yet built)').action(() => {
-    io.stderr('ingest: not yet built\n');
-  });
+  program
+    .command('ingest')
+    .description('validate every complete instruction file in the inbox, write acknowledgements and keep accepted instructions for allocation')
+    .requiredOption('--offering <file>', 'offering JSON file')
+    .requiredOption('--participants <file>', 'participant registry CSV')
+    .requiredOption('--inbox <dir>', 'inbox folder with one sub-folder per participant')
+    .requiredOption('--work <dir>', 'work folder (outbox, processed, quarantine, store, logs)')
+    .option('--close-lists', 'the application lists have closed: reject files without a trailer (FILE_INCOMPLETE)')
+    .option('--log <file>', 'JSON log file, or - for stderr (default: <work>/logs/ingest.log)')
+    .action(async (opts: IngestOpts) => {
+      const offering = loadOfferingFile(opts.offering);
+      const participants = loadParticipantsFile(opts.participants);
+      const inboxStat = await fs.stat(opts.inbox).catch(() => null);
+      if (!inboxStat?.isDirectory()) throw new UsageError(`inbox ${opts.inbox}: not a folder`);
+      await fs.mkdir(opts.work, { recursive: true }).catch((e: Error) => {
+        throw new UsageError(`work ${opts.work}: cannot be created (${e.message})`);
+      });
+      const logFile = opts.log ?? path.join(opts.work, 'logs', 'ingest.log');
+      const destination = logFile === '-' ? pino.destination({ fd: 2, sync: true }) : pino.destination({ dest: logFile, mkdir: true, sync: true, append: true });
+      const logger = createLogger(destination);
+      const report = await ingestInbox({
+        offering,
+        participants,
+        inboxDir: opts.inbox,
+        workDir: opts.work,
+        closeLists: opts.closeLists ?? false,
+        logger,
+        onProgress: (r) => io.stderr(formatFileProgress(r) + '\n'),
+      });
+      for (const e of report.ignored) io.stderr(formatIgnored(e) + '\n');
+      io.stderr(formatTotals(report) + '\n');
+      logger.info({ ...report.totals, ignored: report.ignored.length }, 'ingest finished');
+      destination.flushSync();
+    });
 }

@@ -1,0 +1,45 @@
+/**
+ * Control totals (spec: instruction-file.md, "T: trailer"): computed over the D records by one
+ * function, compared with the trailer by another. Shares are summed as integers (BigInt), amounts
+ * as exact decimals. The sums read each field as leniently as the sender's own sum would: any
+ * whole number for shares, any decimal number (e.g. `16120.8`, which the record rules reject as
+ * AMOUNT_INVALID) for amounts. A field that is not a number at all adds nothing; the record
+ * still counts.
+ */
+import { Decimal, formatMoney } from '../money/money';
+import { Rejection, rejection } from '../domain/reasons';
+import type { TrailerRecord } from './trailer-record';
+
+export interface ControlTotals {
+  record_count: bigint;
+  total_shares: bigint;
+  total_amount: Decimal;
+}
+
+const WHOLE = /^[0-9]+$/;
+const NUMBER = /^-?[0-9]+(\.[0-9]+)?$/;
+
+export function emptyControlTotals(): ControlTotals {
+  return { record_count: 0n, total_shares: 0n, total_amount: new Decimal(0) };
+}
+
+/** Adds one D record (its shares and amount_paid fields as text, undefined when absent). */
+export function addToControlTotals(totals: ControlTotals, shares: string | undefined, amount: string | undefined): void {
+  totals.record_count += 1n;
+  if (shares !== undefined && WHOLE.test(shares)) totals.total_shares += BigInt(shares);
+  if (amount !== undefined && NUMBER.test(amount)) totals.total_amount = totals.total_amount.plus(amount);
+}
+
+/** The first difference between the trailer and the records: count, then shares, then amount. */
+export function compareControlTotals(totals: ControlTotals, trailer: TrailerRecord): Rejection | null {
+  if (trailer.record_count !== totals.record_count) {
+    return rejection('TRAILER_COUNT_MISMATCH', trailer.line, { field: 'record_count', value: String(trailer.record_count), extra: `the file has ${totals.record_count} D records` });
+  }
+  if (trailer.total_shares !== totals.total_shares) {
+    return rejection('TRAILER_SHARES_MISMATCH', trailer.line, { field: 'total_shares', value: String(trailer.total_shares), extra: `the D records sum to ${totals.total_shares}` });
+  }
+  if (!new Decimal(trailer.total_amount).equals(totals.total_amount)) {
+    return rejection('TRAILER_AMOUNT_MISMATCH', trailer.line, { field: 'total_amount', value: trailer.total_amount, extra: `the D records sum to ${formatMoney(totals.total_amount)}` });
+  }
+  return null;
+}

@@ -1,0 +1,94 @@
+/**
+ * ISO 8601 date-times and the Hong Kong calendar as whole seconds since the Unix epoch. Pure: no
+ * clock is read; Date.UTC is used only as a calendar function.
+ *
+ * Accepted form (spec: instruction-file.md, fields H7, D3, D12): `YYYY-MM-DDTHH:MM[:SS[.fff]]`
+ * followed by nothing (Hong Kong time, UTC+8), `Z`, or an offset `+HH:MM`, `+HHMM` or `+HH`.
+ * Fractions of a second are dropped (windows are compared to the second).
+ */
+
+/** Hong Kong is UTC+8 all year (no daylight saving). */
+export const HONG_KONG_OFFSET_SECONDS = 8 * 3600;
+export const SECONDS_PER_DAY = 86400;
+
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const CLOCK = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+/** Day number (days since 1970-01-01) of a calendar date, or null when the date does not exist. */
+function dayOf(year: number, month: number, day: number): number | null {
+  if (month < 1 || month > 12 || day < 1 || day > 31) return null;
+  const ms = Date.UTC(year, month - 1, day);
+  const check = new Date(ms);
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null;
+  return ms / 86400000;
+}
+
+/** An instant in whole epoch seconds, or null when the text is not an ISO 8601 date-time. */
+export function parseIsoDateTime(text: string): number | null {
+  const m = ISO_DATE_TIME.exec(text);
+  if (!m) return null;
+  const day = dayOf(Number(m[1]), Number(m[2]), Number(m[3]));
+  const hours = Number(m[4]);
+  const minutes = Number(m[5]);
+  const seconds = m[6] === undefined ? 0 : Number(m[6]);
+  if (day === null || hours > 23 || minutes > 59 || seconds > 59) return null;
+  let offset = HONG_KONG_OFFSET_SECONDS;
+  const zone = m[8];
+  if (zone === 'Z') offset = 0;
+  else if (zone !== undefined) {
+    const digits = zone.slice(1).replace(':', '');
+    const oh = Number(digits.slice(0, 2));
+    const om = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
+    if (oh > 23 || om > 59) return null;
+    offset = (zone[0] === '-' ? -1 : 1) * (oh * 3600 + om * 60);
+  }
+  return day * SECONDS_PER_DAY + hours * 3600 + minutes * 60 + seconds - offset;
+}
+
+/** Day number of a `YYYY-MM-DD` date (Hong Kong calendar); throws on a date the schema let through. */
+export function dayNumber(date: string): number {
+  const m = DATE.exec(date);
+  const day = m ? dayOf(Number(m[1]), Number(m[2]), Number(m[3])) : null;
+  if (day === null) throw new RangeError(`not a date: ${date}`);
+  return day;
+}
+
+/** `YYYY-MM-DD` of a day number. */
+export function dateText(day: number): string {
+  return new Date(day * 86400000).toISOString().slice(0, 10);
+}
+
+/** Seconds after midnight of a clock time `HH:MM[:SS]`. */
+export function clockSeconds(clock: string): number {
+  const m = CLOCK.exec(clock);
+  if (!m) throw new RangeError(`not a clock time: ${clock}`);
+  return Number(m[1]) * 3600 + Number(m[2]) * 60 + (m[3] === undefined ? 0 : Number(m[3]));
+}
+
+/** The Hong Kong day number on which an instant falls. */
+export function hongKongDay(epochSeconds: number): number {
+  return Math.floor((epochSeconds + HONG_KONG_OFFSET_SECONDS) / SECONDS_PER_DAY);
+}
+
+/** Seconds after Hong Kong midnight of an instant. */
+export function hongKongSecondOfDay(epochSeconds: number): number {
+  return epochSeconds + HONG_KONG_OFFSET_SECONDS - hongKongDay(epochSeconds) * SECONDS_PER_DAY;
+}
+
+/** The instant of a Hong Kong clock time on a day. */
+export function hongKongInstant(day: number, secondOfDay: number): number {
+  return day * SECONDS_PER_DAY + secondOfDay - HONG_KONG_OFFSET_SECONDS;
+}
+
+/** 0 = Sunday ... 6 = Saturday (1970-01-01 was a Thursday). */
+export function weekday(day: number): number {
+  return (((day + 4) % 7) + 7) % 7;
+}
+
+/** Human-readable Hong Kong time for details: `2021-12-23 12:00:01 HKT`. */
+export function formatHongKongTime(epochSeconds: number): string {
+  const s = hongKongSecondOfDay(epochSeconds);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${dateText(hongKongDay(epochSeconds))} ${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)} HKT`;
+}

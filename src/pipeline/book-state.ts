@@ -1,0 +1,69 @@
+/**
+ * Cross-file state of the book (a port): which files were accepted (by SHA-256), which file_seqs
+ * and which instruction_refs each participant has used. The in-memory adapter is loaded from the
+ * durable store (io/store.ts), so it is always derived from what was committed; a Redis adapter
+ * for BullMQ workers can implement the same interface.
+ */
+import type { StoredFileMeta } from '../io/store';
+import { listStoredFiles, streamStoredFile } from '../io/store';
+
+export interface BookState {
+  /** A file with these bytes was accepted from this participant folder. */
+  isFileAccepted(participantId: string, sha256: string): Promise<boolean>;
+  isFileSeqAccepted(participantId: string, fileSeq: number): Promise<boolean>;
+  /** Refs carried by any D record (accepted or rejected) of the participant's accepted files. */
+  usedRefs(participantId: string): Promise<ReadonlySet<string>>;
+  /** Records a file once it is committed to the store. */
+  recordAcceptedFile(meta: StoredFileMeta, refs: Iterable<string>): Promise<void>;
+}
+
+interface ParticipantBook {
+  files: Set<string>;
+  fileSeqs: Set<number>;
+  refs: Set<string>;
+}
+
+const WELL_FORMED_REF = /^[A-Za-z0-9-]{1,32}$/;
+
+export class InMemoryBookState implements BookState {
+  private readonly books = new Map<string, ParticipantBook>();
+
+  private book(participantId: string): ParticipantBook {
+    let b = this.books.get(participantId);
+    if (!b) {
+      b = { files: new Set(), fileSeqs: new Set(), refs: new Set() };
+      this.books.set(participantId, b);
+    }
+    return b;
+  }
+
+  async isFileAccepted(participantId: string, sha256: string): Promise<boolean> {
+    return this.books.get(participantId)?.files.has(sha256) ?? false;
+  }
+
+  async isFileSeqAccepted(participantId: string, fileSeq: number): Promise<boolean> {
+    return this.books.get(participantId)?.fileSeqs.has(fileSeq) ?? false;
+  }
+
+  async usedRefs(participantId: string): Promise<ReadonlySet<string>> {
+    return this.books.get(participantId)?.refs ?? new Set();
+  }
+
+  async recordAcceptedFile(meta: StoredFileMeta, refs: Iterable<string>): Promise<void> {
+    const b = this.book(meta.participant_id);
+    b.files.add(meta.file_sha256);
+    b.fileSeqs.add(meta.file_seq);
+    for (const ref of refs) if (WELL_FORMED_REF.test(ref)) b.refs.add(ref);
+  }
+}
+
+/** The book as committed in `<work>/store/` (streamed file by file). */
+export async function loadBookStateFromStore(work: string): Promise<InMemoryBookState> {
+  const state = new InMemoryBookState();
+  for (const meta of await listStoredFiles(work)) {
+    const refs: string[] = [];
+    for await (const si of streamStoredFile(work, meta.participant_id, meta.file_sha256)) refs.push(si.instruction_ref);
+    await state.recordAcceptedFile(meta, refs);
+  }
+  return state;
+}

@@ -1,0 +1,33 @@
+/**
+ * Amount paid (spec: instruction-file.md, D field 9 and "Amount payable"): money with exactly two
+ * decimals, equal to the cent to the amount payable for the quantity at the maximum offer price.
+ * The table of amounts is computed once per offering (money/amount-payable.ts, decimal.js).
+ */
+import { Rejection, rejection } from '../domain/reasons';
+import { amountPayableText } from '../money/amount-payable';
+import { Decimal } from '../money/money';
+import type { Offering } from '../offering/schema';
+
+/** Non-negative money `d+.dd` (a paid amount cannot be negative). */
+const PAID = /^(0|[1-9][0-9]*)\.[0-9]{2}$/;
+
+/** Field 9 as money text, or null when it cannot be read as money (manual refund). */
+export function readAmountPaid(text: string): string | null {
+  return PAID.test(text) ? text : null;
+}
+
+/** Amount payable at the maximum offer price for each permitted quantity. */
+export function payableTable(offering: Offering): ReadonlyMap<number, string> {
+  return new Map(offering.permitted_quantities.map((q) => [q, amountPayableText(q, offering.price.maximum, offering.fees)]));
+}
+
+export function amountFormatRule(amount: string, line: number): Rejection | null {
+  return PAID.test(amount) ? null : rejection('AMOUNT_INVALID', line, { field: 'amount_paid', value: amount });
+}
+
+/** Run only once the quantity is permitted (so an amount payable exists). */
+export function amountPayableRule(amount: string, shares: number, line: number, payable: ReadonlyMap<number, string>): Rejection | null {
+  const expected = payable.get(shares);
+  if (expected === undefined || new Decimal(amount).equals(expected)) return null;
+  return rejection('AMOUNT_INCORRECT', line, { field: 'amount_paid', value: amount, extra: `expected ${expected}, got ${amount}` });
+}
