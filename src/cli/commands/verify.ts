@@ -1,8 +1,34 @@
 import { Command } from 'commander';
 import type { CliIo } from '../main';
+import { loadOfferingFile, loadParticipantsFile } from '../../io/config-files';
+import { verifyAllocation } from '../../pipeline/allocate';
 
+/** Exit code 1: the outputs on disk are not what the kept inputs give. */
+class OutputsDifferError extends Error {
+  override readonly name = 'OutputsDifferError';
+  readonly code = 'OUTPUTS_DIFFER';
+  readonly exitCode = 1;
+}
+
+/**
+ * `verify`: re-derives the allocation from the store and the price, seed and reallocation
+ * recorded in allocation/summary.json; prints one line per output file. Exit 0 when every file
+ * matches byte for byte, 1 when any differs or is missing.
+ */
 export function registerVerify(program: Command, io: CliIo): void {
-  program.command('verify').description('(not yet built)').action(() => {
-    io.stderr('verify: not yet built\n');
-  });
+  program
+    .command('verify')
+    .description('re-derive the allocation from the kept inputs and compare every output file byte for byte')
+    .requiredOption('--work <dir>', 'work folder of the run')
+    .requiredOption('--offering <file>', 'offering JSON file')
+    .requiredOption('--participants <file>', 'participant registry CSV')
+    .action(async (opts: { work: string; offering: string; participants: string }) => {
+      const report = await verifyAllocation(opts.work, loadOfferingFile(opts.offering), loadParticipantsFile(opts.participants));
+      const p = report.parameters;
+      io.stdout(`re-derived at final price ${p.finalPrice}, seed "${p.seed}"${p.reallocateShares !== null ? `, reallocation ${p.reallocateShares}` : ''}\n`);
+      io.stdout(report.files.map((f) => `${f.verdict.padEnd(7)} ${f.name}`).join('\n') + '\n');
+      const bad = report.files.filter((f) => f.verdict !== 'MATCH');
+      if (bad.length > 0) throw new OutputsDifferError(`verify: ${bad.length} of ${report.files.length} output files do not match (${bad.map((f) => f.name).join(', ')})`);
+      io.stdout(`all ${report.files.length} output files match\n`);
+    });
 }

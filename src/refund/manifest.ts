@@ -1,0 +1,38 @@
+/**
+ * manifest.json: per output file its name, row count, SHA-256 and control totals, plus the money
+ * totals overall and per channel (spec: outputs.md). Written last, so a consumer that finds the
+ * manifest finds every file it lists, and can check each one's bytes against it.
+ */
+import { createHash } from 'node:crypto';
+import type { MoneyReconciliation } from './reconcile';
+
+/** One output file's content and the totals a consumer can recompute from it. */
+export interface OutputFile {
+  name: string;
+  content: string;
+  /** Data rows (CSV: without the header; JSON: 1). */
+  rows: number;
+  /** Sums over the file's share and money columns: whole shares as numbers, money as text. */
+  control_totals: Record<string, number | string>;
+}
+
+export const MANIFEST_NAME = 'manifest.json';
+
+export function sha256Hex(content: string): string {
+  return createHash('sha256').update(content, 'utf8').digest('hex');
+}
+
+export function renderManifest(stockCode: string, files: readonly OutputFile[], money: MoneyReconciliation): string {
+  const manifest = {
+    stock_code: stockCode,
+    files: files.map((f) => ({
+      name: f.name,
+      rows: f.rows,
+      bytes: Buffer.byteLength(f.content, 'utf8'),
+      sha256: sha256Hex(f.content),
+      control_totals: f.control_totals,
+    })),
+    money: { total: money.total, by_channel: money.by_channel },
+  };
+  return JSON.stringify(manifest, null, 2) + '\n';
+}

@@ -1,0 +1,38 @@
+/**
+ * results.csv: one row per D record of every accepted file, rejected ones included
+ * (spec: outputs.md). Pool is empty for any rejected instruction, the multiple applications
+ * included: they were rejected before the ballot and never entered a pool.
+ */
+import type { BasisRow } from '../domain/allocation';
+import { BASIS_COLUMNS, CsvRow, RESULT_COLUMNS } from './output-columns';
+import type { Settlement } from './settlement';
+import { neutraliseCell, neutraliseNumberText } from './spreadsheet-safe';
+
+export type ResultRow = CsvRow<typeof RESULT_COLUMNS>;
+export type BasisCsvRow = CsvRow<typeof BASIS_COLUMNS>;
+
+/** In the settlements' order, which is the results order. */
+export function buildResultRows(settlements: readonly Settlement[]): ResultRow[] {
+  return settlements.map((s) => ({
+    participant_id: neutraliseCell(s.instruction.participant_id),
+    instruction_ref: neutraliseCell(s.instruction.instruction_ref),
+    channel: s.instruction.channel,
+    applicant_ids: neutraliseCell(s.instruction.applicant_ids.join(';')),
+    pool: s.pool ?? '',
+    shares_applied: neutraliseNumberText(s.instruction.shares_text),
+    shares_allotted: String(s.shares_allotted),
+    status: s.status,
+    reason_code: s.reason_code,
+  }));
+}
+
+/** basis-of-allocation.csv: the allocation's basis table as it is (already in pool, quantity order). */
+export function buildBasisRows(basis: readonly BasisRow[]): BasisCsvRow[] {
+  return basis.map((b) => ({
+    pool: b.pool,
+    shares_applied: String(b.shares_applied),
+    valid_applications: String(b.valid_applications),
+    basis: neutraliseCell(b.basis),
+    approx_pct_allotted: b.approx_pct_allotted,
+  }));
+}

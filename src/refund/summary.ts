@@ -1,0 +1,116 @@
+/**
+ * summary.json: the run in one document (spec: outputs.md). Holds only what the inputs determine
+ * (no timestamps or run ids), so the same book, price and seed give the same bytes. It also
+ * records the parameters `verify` needs to re-derive every file: final_price, draw.seed and
+ * reallocation_requested_shares.
+ */
+import type { Allocation, PoolResult } from '../domain/allocation';
+import type { Offering } from '../offering/schema';
+import { formatThousands } from '../money/money';
+import type { MoneyReconciliation } from './reconcile';
+import type { Settlement } from './settlement';
+
+export interface SummaryInput {
+  offering: Offering;
+  finalPrice: string;
+  /** `--reallocate` as given, null when not given. */
+  reallocateShares: number | null;
+  allocation: Allocation;
+  settlements: readonly Settlement[];
+  money: MoneyReconciliation;
+}
+
+type PoolSummary = Omit<PoolResult, 'pool'>;
+
+function poolSummary(p: PoolResult): PoolSummary {
+  return {
+    size_shares: p.size_shares,
+    demand_shares: p.demand_shares,
+    valid_applications: p.valid_applications,
+    allotted_shares: p.allotted_shares,
+    successful_applications: p.successful_applications,
+    oversubscribed: p.oversubscribed,
+  };
+}
+
+function countRejections(settlements: readonly Settlement[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const s of settlements) if (s.status === 'REJECTED') counts.set(s.reason_code, (counts.get(s.reason_code) ?? 0) + 1);
+  return Object.fromEntries([...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+export function buildSummary(input: SummaryInput) {
+  const { offering, allocation, settlements, money } = input;
+  const { sizing, pools } = allocation;
+  const count = (pred: (s: Settlement) => boolean) => settlements.filter(pred).length;
+  const valid = count((s) => s.status !== 'REJECTED');
+  return {
+    offering: {
+      stock_code: offering.stock_code,
+      issuer: offering.issuer,
+      share_class: offering.share_class ?? null,
+      board_lot: offering.board_lot,
+      price_minimum: offering.price.minimum,
+      price_maximum: offering.price.maximum,
+    },
+    final_price: input.finalPrice,
+    reallocation_requested_shares: input.reallocateShares,
+    instructions: {
+      total: settlements.length,
+      valid,
+      rejected: settlements.length - valid,
+      rejected_by_reason: countRejections(settlements),
+    },
+    applications: {
+      valid,
+      successful: count((s) => s.status === 'ALLOTTED'),
+      unsuccessful: count((s) => s.status === 'UNSUCCESSFUL'),
+    },
+    demand_shares: sizing.demand_shares,
+    subscription_multiple: sizing.subscription_multiple,
+    clawback: sizing.clawback,
+    reallocated_shares: sizing.reallocated_shares,
+    hong_kong_tranche: {
+      initial_shares: sizing.initial_hong_kong_shares,
+      final_shares: sizing.final_hong_kong_shares,
+      shortfall_to_international_shares: sizing.shortfall_to_international_shares,
+    },
+    pools: { A: poolSummary(pools.A), B: poolSummary(pools.B) },
+    shares_allotted: {
+      A: pools.A.allotted_shares,
+      B: pools.B.allotted_shares,
+      total: pools.A.allotted_shares + pools.B.allotted_shares,
+    },
+    draw: { seed: allocation.draw.seed, book_sha256: allocation.draw.book_sha256 },
+    money: { total: money.total, by_channel: money.by_channel },
+    manual_refunds: money.manual_refunds,
+  };
+}
+
+export type Summary = ReturnType<typeof buildSummary>;
+
+/** Two-space JSON with a final LF; key order is fixed by construction. */
+export function renderSummary(summary: Summary): string {
+  return JSON.stringify(summary, null, 2) + '\n';
+}
+
+const thousands = (n: number) => formatThousands(n);
+const money = (text: string) => {
+  const [whole, cents] = text.split('.');
+  return `HK$${formatThousands(BigInt(whole!))}.${cents}`;
+};
+
+/** The few lines `allocate` and `run` print on stdout. */
+export function describeSummary(s: Summary): string[] {
+  const rejected = Object.entries(s.instructions.rejected_by_reason).map(([code, n]) => `${code} ${n}`).join(', ');
+  const clawback = s.clawback
+    ? `clawback to ${s.clawback.hong_kong_pct}% of the offer shares (multiple at least ${s.clawback.min_multiple}x)`
+    : s.reallocated_shares > 0 ? `reallocation of ${thousands(s.reallocated_shares)} shares` : 'no clawback or reallocation';
+  return [
+    `offering ${s.offering.stock_code} ${s.offering.issuer} at final price HK$${s.final_price}, seed "${s.draw.seed}"`,
+    `valid applications: ${thousands(s.applications.valid)} (successful ${thousands(s.applications.successful)}); rejected instructions: ${thousands(s.instructions.rejected)}${rejected ? ` (${rejected})` : ''}`,
+    `subscription multiple: ${s.subscription_multiple}x; ${clawback}; Hong Kong tranche ${thousands(s.hong_kong_tranche.final_shares)} shares`,
+    `shares allotted: pool A ${thousands(s.shares_allotted.A)} of ${thousands(s.pools.A.size_shares)}; pool B ${thousands(s.shares_allotted.B)} of ${thousands(s.pools.B.size_shares)}`,
+    `money: paid ${money(s.money.total.amount_paid)}, kept ${money(s.money.total.amount_kept)}, refunds ${money(s.money.total.amount_refunded)}${s.manual_refunds.length ? `; ${s.manual_refunds.length} for manual refund` : ''}`,
+  ];
+}
