@@ -1,6 +1,6 @@
 /**
  * Calibration of the ballot's target curve against a real registrar's basis of allocation
- * (Befar Group, 06745, July 2026, 227.58x; the reference CSV in /work/shared/reference and a copy in
+ * (Befar Group, 06745, July 2026, 227.58x; a copy of the published basis is
  * test/unit/allocate/fixtures/basis-6745.csv). Feeds the registrar's valid-application counts and
  * pool sizes to our planner and compares row by row. Usage:
  *
