@@ -12,8 +12,8 @@
  *  - the first non-blank line must be H (else HEADER_MISSING at that line);
  *  - a second H is HEADER_REPEATED; a line whose first field is not H, D or T is RECORD_TYPE_UNKNOWN;
  *  - any record after the T is TRAILER_NOT_LAST (at that record's line);
- *  - * blank lines are tolerated only at the end of the file; a blank line followed by a record is
- *    RECORD_TYPE_UNKNOWN at the blank line;
+ *  - * blank lines (empty, or only spaces and tabs) are tolerated only at the end of the file; a
+ *    blank line followed by a record is RECORD_TYPE_UNKNOWN at the blank line;
  *  - no T at all: the file is incomplete (decided by the caller); no record at all: FILE_EMPTY.
  */
 import { Rejection, rejection } from '../domain/reasons';
@@ -45,6 +45,9 @@ export type ParseEvent =
   | DetailEvent
   | { kind: 'end'; shape: FileShape };
 
+/** A blank line: empty, or only spaces and tabs (an editor's leftovers). */
+const BLANK = /^[ \t]*$/;
+
 /** D lines are fed to the stream parser in batches of this many (or at a non-D line). */
 const BATCH_LINES = 512;
 
@@ -60,7 +63,7 @@ export async function* parseInstructionFile(chunks: AsyncIterable<Uint8Array>): 
 
   for await (const batch of readLineBatches(chunks)) for (const { line, text, utf8 } of batch) {
     shape.lines = line;
-    if (text === '') {
+    if (text === '' || BLANK.test(text)) {
       if (pendingBlank === null) pendingBlank = line;
       continue;
     }

@@ -69,6 +69,21 @@ export async function* readFileChunks(file: string, chunkBytes = 64 * 1024): Asy
   for await (const chunk of createReadStream(file, { highWaterMark: chunkBytes })) yield chunk as Buffer;
 }
 
+/**
+ * The file's chunks, hashed (SHA-256) as they are read: `digest()` after the last chunk gives the
+ * hash of exactly the bytes that were read (a file still growing may differ from an earlier hash).
+ */
+export function readFileChunksHashed(file: string): { chunks: AsyncGenerator<Uint8Array>; digest: () => string } {
+  const hash = createHash('sha256');
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of readFileChunks(file)) {
+      hash.update(chunk);
+      yield chunk;
+    }
+  }
+  return { chunks: chunks(), digest: () => hash.digest('hex') };
+}
+
 export async function sha256OfFile(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);

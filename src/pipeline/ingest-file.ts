@@ -7,7 +7,9 @@
  *   hash      SHA-256 of the bytes; already accepted from this folder: DUPLICATE_FILE (single row)
  *   claim     `<work>/claims/<folder>/<file>.json`
  *   validate  streaming: parse (ingest) -> rules (validate) -> store writer (temporary JSONL)
- *   commit    the store's meta last; then the ack (rendered from the store) and the move
+ *   commit    the store's meta last; then the ack and the move. The ack is written to a temporary
+ *             file alongside the store (the same rows as rendered from the store) and renamed
+ *             into place after the commit; after a crash it is rendered from the store
  *   unclaim
  *
  * Every step before the commit can be repeated; after it, the store is the truth and the ack is
@@ -21,12 +23,12 @@ import type { Offering } from '../offering/schema';
 import { parseInstructionFile } from '../ingest/parse-file';
 import { createDetailContext, DetailContext, validateDetail } from '../validate/detail-rules';
 import { fileSeqRule, judgeFile, participantRule, stockCodeRule, FileContext } from '../validate/file-rules';
-import { toStoredInstruction } from '../validate/stored-instruction';
-import { ackHeaderLine, ackLine, ackRowOf, AckRow, duplicateFileRow, fileRejectedRow } from '../validate/ack-rows';
-import { InboxFile, moveIntoFolder, readFileChunks, sha256OfFile } from '../io/inbox';
+import { StoredFileIdentity, toStoredInstruction } from '../validate/stored-instruction';
+import { ackHeaderLine, ackLine, ackLines, ackRowOf, AckRow, duplicateFileRow, fileRejectedRow } from '../validate/ack-rows';
+import { InboxFile, moveIntoFolder, readFileChunksHashed, sha256OfFile } from '../io/inbox';
 import { readClaim, removeClaim, writeClaim } from '../io/claims';
-import { writeAckFile } from '../io/ack-file';
-import { openStoredFileWriter, readStoredFileMeta, streamStoredFile, StoredFileMeta, StoredFileWriter } from '../io/store';
+import { AckFileWriter, openAckFileWriter, writeAckFile } from '../io/ack-file';
+import { openStoredFileWriter, readStoredFileMeta, streamStoredFileBatches, StoredFileMeta, StoredFileWriter } from '../io/store';
 import type { BookState } from './book-state';
 import type { FileReport } from './ingest-report';
 
@@ -38,9 +40,14 @@ export interface FileEnv {
   bookClosed: boolean;
   book: BookState;
   logger?: Logger;
+  /** Test hook: called after the hash and the claim, before the file is read again and parsed. */
+  beforeParse?: (file: InboxFile) => Promise<void> | void;
   /** Test hook: called after the store commit, before the ack and the move (simulated crash). */
   afterCommit?: (file: InboxFile) => Promise<void> | void;
 }
+
+/** Ack rows rendered per csv-stringify call. */
+const ACK_BATCH_ROWS = 1024;
 
 function baseReport(file: InboxFile): FileReport {
   return { folder: file.folder, file_name: file.name, outcome: 'INCOMPLETE', reason_code: null, records: 0, accepted: 0, rejected: 0, sha256: null, ack_path: null, moved_to: null, recovered: false };
@@ -48,11 +55,12 @@ function baseReport(file: InboxFile): FileReport {
 
 async function* ackLinesFromStore(work: string, meta: StoredFileMeta): AsyncGenerator<string> {
   yield ackHeaderLine();
-  for await (const si of streamStoredFile(work, meta.participant_id, meta.file_sha256)) yield ackLine(ackRowOf(si));
+  for await (const batch of streamStoredFileBatches(work, meta.participant_id, meta.file_sha256)) yield ackLines(batch.map(ackRowOf));
 }
 
-async function finishAccepted(file: InboxFile, meta: StoredFileMeta, env: FileEnv, recovered: boolean): Promise<FileReport> {
-  const ack = await writeAckFile(env.workDir, file.folder, file.name, ackLinesFromStore(env.workDir, meta));
+/** After the store commit: the ack (prepared alongside, or rendered from the store), the move. */
+async function finishAccepted(file: InboxFile, meta: StoredFileMeta, env: FileEnv, recovered: boolean, prepared?: AckFileWriter): Promise<FileReport> {
+  const ack = prepared ? await prepared.commit() : await writeAckFile(env.workDir, file.folder, file.name, ackLinesFromStore(env.workDir, meta));
   const moved = await moveIntoFolder(file.path, path.join(env.workDir, 'processed', file.folder), file.name);
   await removeClaim(env.workDir, file.folder, file.name);
   return { ...baseReport(file), outcome: 'ACCEPTED', records: meta.records, accepted: meta.accepted, rejected: meta.rejected, sha256: meta.file_sha256, ack_path: ack, moved_to: moved, recovered };
@@ -86,14 +94,25 @@ export async function ingestFile(file: InboxFile, env: FileEnv): Promise<FileRep
   let fileSeqAccepted = false;
   let detailCtx: DetailContext | null = null;
   let writer: StoredFileWriter | null = null;
+  // The ack of an accepted file is written alongside the store (the same rows, rendered the same
+  // way as from the store) and put in place only after the store commit.
+  let ack: AckFileWriter | null = null;
+  let ackRows: AckRow[] = [];
+  const flushAckRows = async () => {
+    if (ack && ackRows.length > 0) await ack.write(ackLines(ackRows));
+    ackRows = [];
+  };
   let identity: { participant_id: string; channel: Channel; file_seq: number } | null = null;
+  let storedIdentity: StoredFileIdentity | null = null;
   let accepted = 0;
   let rejectedCount = 0;
   let verdict: ReturnType<typeof judgeFile> | null = null;
   let records = 0;
 
   try {
-    for await (const ev of parseInstructionFile(readFileChunks(file.path))) {
+    await env.beforeParse?.(file);
+    const read = readFileChunksHashed(file.path);
+    for await (const ev of parseInstructionFile(read.chunks)) {
       if (ev.kind === 'header') {
         const who = participantRule(ev.header, file.folder, env.participants);
         fileSeqAccepted = await env.book.isFileSeqAccepted(file.folder, ev.header.file_seq);
@@ -103,6 +122,8 @@ export async function ingestFile(file: InboxFile, env: FileEnv): Promise<FileRep
           detailCtx = createDetailContext(env.offering, channel, (ref) => refsBefore.has(ref));
           identity = { participant_id: who.participant.participant_id, channel, file_seq: ev.header.file_seq };
           writer = await openStoredFileWriter(env.workDir, identity.participant_id, sha256);
+          ack = await openAckFileWriter(env.workDir, file.folder, file.name);
+          await ack.write(ackHeaderLine());
         }
       } else if (ev.kind === 'end') {
         records = Number(ev.shape.totals.record_count);
@@ -111,27 +132,43 @@ export async function ingestFile(file: InboxFile, env: FileEnv): Promise<FileRep
         const v = validateDetail(ev, detailCtx);
         if (v.rejection) rejectedCount += 1;
         else accepted += 1;
-        await writer.write(toStoredInstruction(v, { ...identity, file_sha256: sha256, file_name: file.name }));
+        storedIdentity ??= { ...identity, file_sha256: sha256, file_name: file.name };
+        const si = toStoredInstruction(v, storedIdentity);
+        await writer.write(si);
+        ackRows.push(ackRowOf(si));
+        if (ackRows.length >= ACK_BATCH_ROWS) await flushAckRows();
       }
     }
+    await flushAckRows();
+    // The bytes parsed are not the bytes hashed: the file is still being written. Leave it in the
+    // inbox for the next run (its hash, duplicate and replay checks must see its final bytes).
+    if (read.digest() !== sha256) verdict = { kind: 'incomplete' };
   } catch (e) {
     await writer?.abort();
+    await ack?.abort();
     throw e;
   }
 
   if (!verdict || verdict.kind === 'incomplete') {
     await writer?.abort();
+    await ack?.abort();
     await removeClaim(env.workDir, file.folder, file.name);
     return { ...baseReport(file), sha256, records };
   }
-  if (verdict.kind === 'rejected' || !writer || !identity || !detailCtx) {
+  if (verdict.kind === 'rejected' || !writer || !identity || !detailCtx || !ack) {
     await writer?.abort();
+    await ack?.abort();
     const r = verdict.kind === 'rejected' ? verdict.rejection : rejection('HEADER_MALFORMED', 0);
     return finishSingleRow(file, fileRejectedRow(r), env, { sha256, records });
   }
   const meta: StoredFileMeta = { ...identity, file_name: file.name, file_sha256: sha256, records, accepted, rejected: rejectedCount };
-  await writer.commit(meta);
-  await env.book.recordAcceptedFile(meta, detailCtx.refsInFile);
-  await env.afterCommit?.(file);
-  return finishAccepted(file, meta, env, false);
+  try {
+    await writer.commit(meta);
+    await env.book.recordAcceptedFile(meta, detailCtx.refsInFile);
+    await env.afterCommit?.(file);
+  } catch (e) {
+    await ack.abort();
+    throw e;
+  }
+  return finishAccepted(file, meta, env, false, ack);
 }

@@ -35,6 +35,8 @@ export interface IngestOptions {
   onProgress?: (report: FileReport) => void;
   /** Cross-file state; defaults to an in-memory book loaded from `<work>/store`. */
   bookState?: BookState;
+  /** Test hook: called between a file's hash and its parse (a file still being written). */
+  beforeParse?: (file: InboxFile) => Promise<void> | void;
   /** Test hook: a simulated crash after the store commit of a file. */
   afterCommit?: (file: InboxFile) => Promise<void> | void;
 }
@@ -57,6 +59,7 @@ export async function ingestInbox(options: IngestOptions): Promise<IngestReport>
       book,
       ...(logger ? { logger } : {}),
       ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
+      ...(options.beforeParse ? { beforeParse: options.beforeParse } : {}),
     });
     logger?.info(
       { participant: report.folder, file: report.file_name, sha256: report.sha256, outcome: report.outcome, reason_code: report.reason_code, records: report.records, accepted: report.accepted, rejected: report.rejected, recovered: report.recovered },
