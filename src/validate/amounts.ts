@@ -28,6 +28,7 @@ export function amountFormatRule(amount: string, line: number): Rejection | null
 /** Run only once the quantity is permitted (so an amount payable exists). */
 export function amountPayableRule(amount: string, shares: number, line: number, payable: ReadonlyMap<number, string>): Rejection | null {
   const expected = payable.get(shares);
-  if (expected === undefined || new Decimal(amount).equals(expected)) return null;
+  // Both texts are canonical money (no leading zeros, two decimals): equal text is equal value.
+  if (expected === undefined || amount === expected || new Decimal(amount).equals(expected)) return null;
   return rejection('AMOUNT_INCORRECT', line, { field: 'amount_paid', value: amount, extra: `expected ${expected}, got ${amount}` });
 }
