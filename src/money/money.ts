@@ -11,6 +11,9 @@ export type Decimal = InstanceType<typeof Decimal>;
 /** Money as written in files: optional minus, digits, exactly two decimals. */
 export const MONEY_PATTERN = /^-?(0|[1-9][0-9]*)\.[0-9]{2}$/;
 
+/** An amount as the instruction file writes it: non-negative, exactly two decimals. */
+export const AMOUNT_PATTERN = /^(0|[1-9][0-9]*)\.[0-9]{2}$/;
+
 /** Parses `d+.dd` (as the spec's amount fields require); null when the text is not money. */
 export function parseMoney(text: string): Decimal | null {
   return MONEY_PATTERN.test(text) ? new Decimal(text) : null;

@@ -5,15 +5,14 @@
  */
 import { Rejection, rejection } from '../domain/reasons';
 import { amountPayableText } from '../money/amount-payable';
-import { Decimal } from '../money/money';
+import { AMOUNT_PATTERN, Decimal } from '../money/money';
 import type { Offering } from '../offering/schema';
 
 /** Non-negative money `d+.dd` (a paid amount cannot be negative). */
-const PAID = /^(0|[1-9][0-9]*)\.[0-9]{2}$/;
 
 /** Field 9 as money text, or null when it cannot be read as money (manual refund). */
 export function readAmountPaid(text: string): string | null {
-  return PAID.test(text) ? text : null;
+  return AMOUNT_PATTERN.test(text) ? text : null;
 }
 
 /** Amount payable at the maximum offer price for each permitted quantity. */
@@ -22,7 +21,7 @@ export function payableTable(offering: Offering): ReadonlyMap<number, string> {
 }
 
 export function amountFormatRule(amount: string, line: number): Rejection | null {
-  return PAID.test(amount) ? null : rejection('AMOUNT_INVALID', line, { field: 'amount_paid', value: amount });
+  return AMOUNT_PATTERN.test(amount) ? null : rejection('AMOUNT_INVALID', line, { field: 'amount_paid', value: amount });
 }
 
 /** Run only once the quantity is permitted (so an amount payable exists). */
