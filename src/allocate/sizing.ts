@@ -11,11 +11,11 @@ import type { Offering } from '../offering/schema';
 const DECIMAL_TEXT = /^(0|[1-9][0-9]*)(\.[0-9]+)?$/;
 
 /** The final price as Decimal; it must lie in the offer price range [minimum, maximum]. */
-export function checkFinalPrice(finalPrice: string, offering: Offering): Decimal {
-  if (!DECIMAL_TEXT.test(finalPrice)) throw new UsageError(`final price "${finalPrice}" is not a decimal number such as 3.99`);
+export function checkFinalPrice(finalPrice: string, offering: Offering, label = 'final price'): Decimal {
+  if (!DECIMAL_TEXT.test(finalPrice)) throw new UsageError(`${label} "${finalPrice}" is not a decimal number such as 3.99`);
   const price = new Decimal(finalPrice);
   if (price.lt(offering.price.minimum) || price.gt(offering.price.maximum)) {
-    throw new UsageError(`final price ${finalPrice} is outside the offer price range ${offering.price.minimum} to ${offering.price.maximum}`);
+    throw new UsageError(`${label} ${finalPrice} is outside the offer price range ${offering.price.minimum} to ${offering.price.maximum}`);
   }
   return price;
 }

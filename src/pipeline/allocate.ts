@@ -6,9 +6,9 @@
  * deriveAllocationOutputs is pure; allocateBook and verifyAllocation are the thin I/O shells.
  */
 import { allocate, findMultipleApplications } from '../allocate';
+import { checkFinalPrice } from '../allocate/sizing';
 import type { Application, ParticipantRegistry, StoredInstruction } from '../domain/types';
 import { UsageError } from '../domain/errors';
-import { Decimal } from '../money/money';
 import type { Offering } from '../offering/schema';
 import { buildOutputFiles, OUTPUT_FILE_NAMES, OutputFiles } from '../refund/output-files';
 import { applicationKey, sortInstructions } from '../refund/settlement';
@@ -34,10 +34,7 @@ export interface AllocationParameters {
  */
 export function normaliseFinalPrice(text: string, offering: Offering): string {
   if (!/^(0|[1-9][0-9]*)(\.[0-9]{1,3})?$/.test(text)) throw new UsageError(`--final-price "${text}" is not a price such as 3.99 (at most 3 decimals)`);
-  const price = new Decimal(text);
-  if (price.lt(offering.price.minimum) || price.gt(offering.price.maximum)) {
-    throw new UsageError(`--final-price ${text} is outside the offer price range ${offering.price.minimum} to ${offering.price.maximum}`);
-  }
+  const price = checkFinalPrice(text, offering, '--final-price');
   return price.decimalPlaces() <= 2 ? price.toFixed(2) : price.toString();
 }
 
