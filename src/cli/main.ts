@@ -11,10 +11,9 @@ import { registerAllocate } from './commands/allocate';
 import { registerRun } from './commands/run';
 import { registerVerify } from './commands/verify';
 
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
+import type { CliIo } from './cli-io';
+
+export type { CliIo } from './cli-io';
 
 const processIo: CliIo = {
   stdout: (t) => process.stdout.write(t),

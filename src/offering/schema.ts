@@ -64,6 +64,26 @@ const timetable = z.object({
     from: dateTime,
     to: dateTime,
   })),
+  /**
+   * The dates after the lists close, as planned (the prospectus's expected timetable). Each moves
+   * forward by as many business days as bad weather moves the last application day
+   * (validate/timetable.ts). Optional: the commands that need them (results site, payment files)
+   * say so when they are missing.
+   */
+  after_close: z.object({
+    /** Allotment results announcement (final price, levels of application, basis of allocation). */
+    announcement: date,
+    /** Results "search by ID" available from (Hong Kong time) ... */
+    results_from: dateTime,
+    /** ... until (exclusive; "12:00 midnight on 4 January" is 2022-01-05T00:00). */
+    results_to: dateTime,
+    /** Refund cheques and e-Refund payment instructions dispatched on or before (the refunds' value date). */
+    refund_dispatch: date,
+    /** Share certificates dispatched, or deposited into CCASS, on or before. */
+    certificate_dispatch: date,
+    /** Dealings expected to commence. */
+    listing: date,
+  }).optional(),
 });
 
 export const offeringSchema = z.object({
@@ -118,8 +138,16 @@ export const offeringSchema = z.object({
     if (o.clawback[i]!.min_multiple <= o.clawback[i - 1]!.min_multiple) ctx.addIssue({ code: 'custom', path: ['clawback', i, 'min_multiple'], message: 'clawback tiers must be in increasing order of min_multiple' });
   }
   if (o.timetable.last_day < o.timetable.first_day) ctx.addIssue({ code: 'custom', path: ['timetable', 'last_day'], message: 'last_day is before first_day' });
+  const after = o.timetable.after_close;
+  if (after) {
+    for (const key of ['announcement', 'refund_dispatch', 'certificate_dispatch', 'listing'] as const) {
+      if (after[key] <= o.timetable.last_day) ctx.addIssue({ code: 'custom', path: ['timetable', 'after_close', key], message: `${key} must be after the last application day ${o.timetable.last_day}` });
+    }
+    if (after.results_to <= after.results_from) ctx.addIssue({ code: 'custom', path: ['timetable', 'after_close', 'results_to'], message: 'results_to must be after results_from' });
+  }
 });
 
 export type Offering = z.infer<typeof offeringSchema>;
 export type ChannelWindow = Offering['timetable']['windows']['CLEARING'];
 export type WeatherEvent = Offering['timetable']['bad_weather'][number];
+export type AfterCloseDates = NonNullable<Offering['timetable']['after_close']>;

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { CliIo } from '../main';
+import type { CliIo } from '../cli-io';
 import { loadOfferingFile } from '../../io/config-files';
 import { amountPayableText } from '../../money/amount-payable';
 

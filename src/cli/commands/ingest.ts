@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import pino from 'pino';
-import type { CliIo } from '../main';
+import type { CliIo } from '../cli-io';
 import { loadOfferingFile, loadParticipantsFile } from '../../io/config-files';
 import { createLogger } from '../../io/log';
 import { UsageError } from '../../domain/errors';

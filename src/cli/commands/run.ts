@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { CliIo } from '../main';
+import type { CliIo } from '../cli-io';
 import { formatTotals } from '../../pipeline/ingest';
 import { runBook } from '../../pipeline/allocate';
 import { describeSummary } from '../../refund/summary';

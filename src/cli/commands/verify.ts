@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { CliIo } from '../main';
+import type { CliIo } from '../cli-io';
 import { loadOfferingFile, loadParticipantsFile } from '../../io/config-files';
 import { verifyAllocation } from '../../pipeline/allocate';
 
