@@ -9,3 +9,4 @@ export { poolOf, splitTranche, sizePools } from './pools';
 export { checkFinalPrice, clawbackTier, clawbackTrancheShares, formatSubscriptionMultiple, sizeTranche } from './sizing';
 export { DrawStream, drawStream, chooseWinners } from './rng';
 export { verifyAllotments } from './invariants';
+export { allocateNothing } from './lapse';

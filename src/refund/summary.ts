@@ -12,12 +12,15 @@ import type { Settlement } from './settlement';
 
 export interface SummaryInput {
   offering: Offering;
-  finalPrice: string;
+  /** null when the offering lapsed. */
+  finalPrice: string | null;
   /** `--reallocate` as given, null when not given. */
   reallocateShares: number | null;
   allocation: Allocation;
   settlements: readonly Settlement[];
   money: MoneyReconciliation;
+  /** The offering lapsed: recorded in the summary (the key is absent otherwise). */
+  lapse?: { reason: string };
 }
 
 type PoolSummary = Omit<PoolResult, 'pool'>;
@@ -54,6 +57,7 @@ export function buildSummary(input: SummaryInput) {
       price_maximum: offering.price.maximum,
     },
     final_price: input.finalPrice,
+    ...(input.lapse ? { lapse: { reason: input.lapse.reason } } : {}),
     reallocation_requested_shares: input.reallocateShares,
     instructions: {
       total: settlements.length,
@@ -81,7 +85,7 @@ export function buildSummary(input: SummaryInput) {
       B: pools.B.allotted_shares,
       total: pools.A.allotted_shares + pools.B.allotted_shares,
     },
-    draw: { seed: allocation.draw.seed, book_sha256: allocation.draw.book_sha256 },
+    draw: { seed: input.lapse ? null : allocation.draw.seed, book_sha256: allocation.draw.book_sha256 },
     money: { total: money.total, by_channel: money.by_channel },
     manual_refunds: money.manual_refunds,
   };
@@ -102,6 +106,13 @@ const money = (text: string) => {
 
 /** The few lines `allocate` and `run` print on stdout. */
 export function describeSummary(s: Summary): string[] {
+  if (s.lapse) {
+    return [
+      `offering ${s.offering.stock_code} ${s.offering.issuer} LAPSED (${JSON.stringify(s.lapse.reason)}): nothing allotted, every amount paid refunded in full`,
+      `valid applications: ${thousands(s.applications.valid)}; rejected instructions: ${thousands(s.instructions.rejected)}`,
+      `money: paid ${money(s.money.total.amount_paid)}, refunds ${money(s.money.total.amount_refunded)}${s.manual_refunds.length ? `; ${s.manual_refunds.length} for manual refund` : ''}`,
+    ];
+  }
   const rejected = Object.entries(s.instructions.rejected_by_reason).map(([code, n]) => `${code} ${n}`).join(', ');
   const clawback = s.clawback
     ? `clawback to ${s.clawback.hong_kong_pct}% of the offer shares (multiple at least ${s.clawback.min_multiple}x)`
