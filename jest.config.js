@@ -14,6 +14,8 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
       testMatch: ['<rootDir>/test/**/*.redis.test.ts'],
+      // Fails the project when Redis does not answer (never skips).
+      globalSetup: '<rootDir>/test/redis/global-setup.ts',
     },
   ],
 };

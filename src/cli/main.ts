@@ -14,6 +14,8 @@ import { registerVerify } from './commands/verify';
 import { registerStatus } from './commands/status';
 import { registerLapse } from './commands/lapse';
 import { registerClose } from './commands/close';
+import { registerWatch } from './commands/watch';
+import { registerWorker } from './commands/worker';
 
 import type { CliIo } from './cli-io';
 
@@ -37,6 +39,8 @@ export function buildProgram(io: CliIo): Command {
   registerStatus(program, io);
   registerClose(program, io);
   registerLapse(program, io);
+  registerWatch(program, io);
+  registerWorker(program, io);
   return program;
 }
 

@@ -119,6 +119,26 @@ export async function listStoredFiles(work: string): Promise<StoredFileMeta[]> {
   return metas.sort((a, b) => (a.participant_id < b.participant_id ? -1 : a.participant_id > b.participant_id ? 1 : a.file_seq - b.file_seq));
 }
 
+/**
+ * The metas of one participant's committed files (any order): what a worker reads to bring its
+ * view of that participant's book up to date before judging the participant's next file.
+ */
+export async function listStoredFilesOf(work: string, participantId: string): Promise<StoredFileMeta[]> {
+  const dir = path.join(storeDir(work), participantId);
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new StorageError(`cannot read ${dir}: ${(e as Error).message}`);
+  }
+  const metas: StoredFileMeta[] = [];
+  for (const name of names.filter((n) => n.endsWith('.meta.json')).sort()) {
+    metas.push(JSON.parse(await fs.readFile(path.join(dir, name), 'utf8')) as StoredFileMeta);
+  }
+  return metas;
+}
+
 /** Every stored instruction of every committed file, in (participant_id, file_seq, line) order. */
 export async function readStoredInstructions(work: string): Promise<StoredInstruction[]> {
   const all: StoredInstruction[] = [];

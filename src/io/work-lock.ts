@@ -35,6 +35,12 @@ export interface LockHolder {
   token: string;
   /** The holder's process start time (Linux /proc), to tell a recycled pid; null elsewhere. */
   pid_start: string | null;
+  /**
+   * Set when the folder is held jointly by a group of processes (the BullMQ watchers and workers
+   * of one Redis prefix, on any number of machines): pid and host are those of the member that
+   * took it; it is stale only when no member refreshed it for STALE_MS.
+   */
+  group?: string;
 }
 
 export interface WorkLock {
@@ -63,7 +69,7 @@ function isRunning(pid: number): boolean {
 
 /** True when the holder is certainly gone. */
 export function isStale(holder: LockHolder, mtimeMs: number, nowMs: number): boolean {
-  if (holder.host === os.hostname()) {
+  if (holder.group === undefined && holder.host === os.hostname()) {
     if (!isRunning(holder.pid)) return true;
     const start = processStart(holder.pid);
     return holder.pid_start !== null && start !== null && start !== holder.pid_start;
@@ -72,6 +78,9 @@ export function isStale(holder: LockHolder, mtimeMs: number, nowMs: number): boo
 }
 
 export function describeHolder(work: string, h: LockHolder): string {
+  if (h.group !== undefined) {
+    return `work folder ${work} is held by the BullMQ workers of ${h.group} (\`${h.command}\` pid ${h.pid} on ${h.host}, operator ${h.operator}, since ${h.since}); use the Redis commands, or stop every watcher and worker (the folder is free a minute after the last one stops)`;
+  }
   return `work folder ${work} is held by \`${h.command}\` (pid ${h.pid} on ${h.host}, operator ${h.operator}) since ${h.since}; try again when it finishes`;
 }
 
@@ -166,4 +175,63 @@ export async function acquireWorkLock(work: string, who: { command: string; oper
       if (now?.holder.token === holder.token) await fs.rm(file, { force: true });
     },
   };
+}
+
+/** A member of a group holding the folder together (src/workers/membership.ts). */
+export interface GroupMember {
+  /** The group's name as shown to operators, e.g. `Redis prefix "ccass"`. */
+  group: string;
+  /** Shared by every member of the group (derived from the group, not random). */
+  token: string;
+  command: string;
+  operator: string;
+}
+
+export type GroupLockState = { held: 'by-group' } | { held: 'free' } | { held: 'by-other'; holder: LockHolder; stale: boolean };
+
+/** Who holds the folder, as seen by a member of `token`'s group. */
+export async function groupLockState(work: string, token: string): Promise<GroupLockState> {
+  const found = await readHolder(path.join(work, LOCK_FILE));
+  if (found === null) return { held: 'free' };
+  if (found.holder.token === token) return { held: 'by-group' };
+  return { held: 'by-other', holder: found.holder, stale: isStale(found.holder, found.mtimeMs, Date.now()) };
+}
+
+/**
+ * Takes the folder for the group, or joins it when the group holds it already, and refreshes
+ * it (the heartbeat every member sends). Throws WorkFolderBusyError naming the holder when
+ * another command holds it; a stale lock is taken over as acquireWorkLock does.
+ */
+export async function holdForGroup(work: string, member: GroupMember): Promise<void> {
+  const file = path.join(work, LOCK_FILE);
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const state = await groupLockState(work, member.token);
+      if (state.held === 'by-group') {
+        const now = new Date();
+        await fs.utimes(file, now, now).catch(() => undefined);
+        return;
+      }
+      if (state.held === 'free') {
+        const holder: LockHolder = {
+          pid: process.pid, host: os.hostname(), command: member.command, operator: member.operator,
+          since: new Date().toISOString(), token: member.token, pid_start: null, group: member.group,
+        };
+        if (await createExclusive(file, JSON.stringify(holder, null, 2) + '\n')) return;
+        continue;
+      }
+      if (attempt >= 3 || !state.stale) throw new WorkFolderBusyError(describeHolder(work, state.holder));
+      await takeOver(file, state.holder, member.token);
+    }
+  } catch (e) {
+    if (e instanceof WorkFolderBusyError || e instanceof StorageError) throw e;
+    throw new StorageError(`cannot lock ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** The last member leaving frees the folder (only if the group still holds it). */
+export async function releaseForGroup(work: string, token: string): Promise<void> {
+  const file = path.join(work, LOCK_FILE);
+  const found = await readHolder(file).catch(() => null);
+  if (found?.holder.token === token) await fs.rm(file, { force: true });
 }

@@ -84,6 +84,12 @@ const timetable = z.object({
     /** Dealings expected to commence. */
     listing: date,
   }).optional(),
+  /**
+   * The nightly provisional run (src/pipeline/provisional.ts, run on Redis by a BullMQ job
+   * scheduler): the Hong Kong clock time, every day until the book is allocated, e.g. "22:00".
+   * Optional: without it no provisional run is scheduled.
+   */
+  provisional_run_at: clock.optional(),
 });
 
 export const offeringSchema = z.object({

@@ -31,7 +31,8 @@ import { listStoredFiles, readStoredInstructions } from '../io/store';
 import { allocationDir, archiveOutputFolder, readOutputFolder, writeOutputFolder } from '../io/outputs';
 import { ingestInbox, IngestReport } from './ingest';
 import { actorAt, addTransition, BookActor, closeBook, loadBook, recordInbox, rememberInbox } from './book';
-import { ingestArrivals } from './close';
+import { arrivalsInInboxes, ingestArrivals } from './close';
+import { InvariantError } from '../domain/errors';
 import { AllocationParameters, allocationRecord } from './allocation-parameters';
 
 export * from './allocation-parameters';
@@ -86,6 +87,13 @@ export interface OutcomeOptions {
   supersede?: { reason: string } | null;
   /** Inboxes feeding the book (recorded; the close looks for arrivals there). */
   inboxes?: readonly string[];
+  /**
+   * Who ingests the close's arrivals: `ingest`, this process (the embedded commands, holding the
+   * work folder alone); `ingested`, the BullMQ workers that hold them, before this runs (the
+   * distributed close waits for them; one still in an inbox here is an invariant broken).
+   * @defaultValue 'ingest'
+   */
+  arrivals?: 'ingest' | 'ingested';
 }
 
 const storeFingerprint = async (work: string) => (await listStoredFiles(work)).map((m) => `${m.participant_id}/${m.file_sha256}`).join('\n');
@@ -120,10 +128,16 @@ async function planAndClose(
     planned = plan(l);
   }
   if (planned.kind === 'already') return { plan: planned, l, closed, outputs: null };
-  const ingest = await ingestArrivals(work, l, { offering, registry }, o.actor);
+  const ingest = o.arrivals === 'ingested' ? await requireArrivalsIngested(l) : await ingestArrivals(work, l, { offering, registry }, o.actor);
   if (closed) closed.ingest = ingest;
   if (outputs === null || (await storeFingerprint(work)) !== before) outputs = derive(await readStoredInstructions(work));
   return { plan: planned, l, closed, outputs };
+}
+
+async function requireArrivalsIngested(l: Lifecycle): Promise<IngestReport[]> {
+  const waiting = await arrivalsInInboxes(l);
+  if (waiting.length > 0) throw new InvariantError(`${waiting.length} file(s) that arrived before the close are still in the inboxes (${waiting[0]!.arrival.folder}/${waiting[0]!.arrival.name}...): the allocation must wait for them`);
+  return [];
 }
 
 /** Steps 3-6: intent, keep the superseded outputs, write, record the final transition. */
@@ -160,6 +174,31 @@ export async function allocateBook(work: string, p: AllocationParameters, o: Out
     (supersedes) => ({ ...actorAt(o.actor), to: 'allocating', parameters: record, supersedes }),
     (supersedes, manifest_sha256) => ({ ...actorAt(o.actor), to: 'allocated', parameters: record, supersedes, book_sha256: outputs.summary.draw.book_sha256, manifest_sha256 }));
   return { dir, summary: outputs.summary, closed: out.closed, already: null, superseded: out.plan.supersedes };
+}
+
+export interface PreparedAllocation {
+  /** Set when the same allocation was already final: nothing to write. */
+  already: FinalTransition | null;
+  /** What the allocation will write (null when already final). */
+  summary: Summary | null;
+  manifest_sha256: string | null;
+}
+
+/**
+ * Steps 1-3 only: the plan, the close (if the book is still open) and the intent (`allocating`)
+ * recorded with the parameters, after the outputs were derived once (parameters the allocation
+ * refuses stop here with nothing recorded). The distributed close's `allocate` job; its `export`
+ * job then writes the files with allocateBook, which finds the intent and resumes it.
+ */
+export async function prepareAllocation(work: string, p: AllocationParameters, o: OutcomeOptions): Promise<PreparedAllocation> {
+  const record = allocationRecord(p);
+  const out = await planAndClose(work, p.offering, p.registry, o, (l) => planAllocation(l, record, o.supersede ?? null), (i) => deriveAllocationOutputs(i, p));
+  if (out.plan.kind === 'already') return { already: out.plan.final, summary: null, manifest_sha256: null };
+  if (out.plan.kind !== 'write' || !out.outputs) throw new Error('unreachable: the book was closed above');
+  const plan = out.plan;
+  if (!plan.resume) await addTransition(work, out.l, { ...actorAt(o.actor), to: 'allocating', parameters: record, supersedes: plan.supersedes }, o.actor);
+  const manifest = out.outputs.files.find((f) => f.name === MANIFEST_NAME)!;
+  return { already: null, summary: out.outputs.summary, manifest_sha256: sha256Hex(manifest.content) };
 }
 
 /** The offering lapsed: nothing allotted, every amount paid refunded, through the usual files. */

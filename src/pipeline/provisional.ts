@@ -1,0 +1,108 @@
+/**
+ * The nightly provisional run: what the book would give if the lists closed now. It allots
+ * nothing, records no transition and draws no winners that anyone sees; it writes
+ * `<work>/provisional/<date>/summary.json` (date: the Hong Kong day of the run) for the registrar
+ * and the issuer: valid applications so far, demand per permitted quantity and pool, the
+ * subscription multiple, the clawback tier it would trigger, and the basis of allocation table the
+ * offering's default ballot policy would give today (at the maximum price, no reallocation).
+ *
+ * One function computes it (provisionalSummary), from the same selection of valid applications
+ * and the same allocation code as the final run, so the provisional table is the one `allocate`
+ * would write on this book. (A plan-only preview of the basis table, without the draw, is the
+ * ballot-policy work's `preview`; the two are meant to share one computation.)
+ */
+import { allocate, poolOf } from '../allocate';
+import type { BasisRow, PoolResult } from '../domain/allocation';
+import type { PoolName, StoredInstruction } from '../domain/types';
+import { dateText, hongKongDay } from '../ingest/iso-date-time';
+import type { Offering } from '../offering/schema';
+import { viewOf } from '../book/lifecycle';
+import { readLifecycle } from '../io/lifecycle-file';
+import { writeProvisionalSummary } from '../io/provisional-file';
+import { listStoredFiles, readStoredInstructions } from '../io/store';
+import { selectApplications } from './allocate';
+
+export interface ProvisionalSummary {
+  provisional: true;
+  note: string;
+  /** The Hong Kong date of the run (the folder's name). */
+  date: string;
+  /** The instant of the run (UTC). */
+  run_at: string;
+  offering: { stock_code: string; issuer: string };
+  book_state: string;
+  files_accepted: number;
+  instructions: { accepted: number; rejected: number };
+  valid_applications: number;
+  /** Accepted instructions that are multiple applications (they will be rejected). */
+  multiple_applications: number;
+  demand_shares: number;
+  subscription_multiple: string;
+  /** The clawback tier the demand would trigger now, or null. */
+  clawback: { min_multiple: number; hong_kong_pct: string } | null;
+  hong_kong_tranche_shares: number;
+  pools: Record<PoolName, Omit<PoolResult, 'pool' | 'allotted_shares' | 'successful_applications'>>;
+  /** Every permitted quantity, with its pool and the valid applications for it so far. */
+  demand: { shares_applied: number; pool: PoolName; valid_applications: number; demand_shares: number }[];
+  basis: { price: string; policy: string; rows: BasisRow[] };
+}
+
+/** The provisional figures of a book (pure: the instant is an input). */
+export function provisionalSummary(instructions: readonly StoredInstruction[], offering: Offering, at: Date, facts: { state: string; files: number }): ProvisionalSummary {
+  const { applications, multiples } = selectApplications(instructions);
+  const price = offering.price.maximum;
+  // The draw made here is discarded: only the sizing and the plan (the basis table) are kept.
+  const allocation = allocate({ applications, offering, finalPrice: price, seed: 'provisional' });
+  const byQuantity = new Map<number, { count: number; shares: number }>();
+  for (const a of applications) {
+    const q = byQuantity.get(a.shares) ?? { count: 0, shares: 0 };
+    q.count += 1;
+    q.shares += a.shares;
+    byQuantity.set(a.shares, q);
+  }
+  const pool = (p: PoolResult) => ({ size_shares: p.size_shares, demand_shares: p.demand_shares, valid_applications: p.valid_applications, oversubscribed: p.oversubscribed });
+  const accepted = instructions.filter((i) => i.status === 'ACCEPTED').length;
+  return {
+    provisional: true,
+    note: 'a provisional look at the book as it stands: nothing is allotted and nothing here is final',
+    date: dateText(hongKongDay(Math.floor(at.getTime() / 1000))),
+    run_at: at.toISOString(),
+    offering: { stock_code: offering.stock_code, issuer: offering.issuer },
+    book_state: facts.state,
+    files_accepted: facts.files,
+    instructions: { accepted, rejected: instructions.length - accepted },
+    valid_applications: applications.length,
+    multiple_applications: multiples.size,
+    demand_shares: allocation.sizing.demand_shares,
+    subscription_multiple: allocation.sizing.subscription_multiple,
+    clawback: allocation.sizing.clawback,
+    hong_kong_tranche_shares: allocation.sizing.final_hong_kong_shares,
+    pools: { A: pool(allocation.pools.A), B: pool(allocation.pools.B) },
+    demand: offering.permitted_quantities.map((shares) => ({
+      shares_applied: shares, pool: poolOf(shares, offering), valid_applications: byQuantity.get(shares)?.count ?? 0, demand_shares: byQuantity.get(shares)?.shares ?? 0,
+    })),
+    basis: {
+      price,
+      policy: `the offering's default: target curve exponent ${offering.pools.exponent.A} in pool A, ${offering.pools.exponent.B} in pool B`,
+      rows: allocation.basis,
+    },
+  };
+}
+
+export interface ProvisionalRun {
+  /** Null when the book is already final (allocated or lapsed): nothing is written. */
+  path: string | null;
+  summary: ProvisionalSummary | null;
+  state: string;
+}
+
+/** Computes the provisional figures of the book in `work` now and writes them. Read-only on the book. */
+export async function writeProvisionalRun(work: string, offering: Offering, at: Date): Promise<ProvisionalRun> {
+  const lifecycle = await readLifecycle(work);
+  const state = lifecycle ? viewOf(lifecycle).state : 'open';
+  if (state === 'allocated' || state === 'lapsed') return { path: null, summary: null, state };
+  const files = (await listStoredFiles(work)).length;
+  const summary = provisionalSummary(await readStoredInstructions(work), offering, at, { state, files });
+  const path = await writeProvisionalSummary(work, summary.date, JSON.stringify(summary, null, 2) + '\n');
+  return { path, summary, state };
+}

@@ -1,0 +1,33 @@
+/**
+ * The cross-file state of the book (book-state.ts) for processes that share the work folder with
+ * others, the BullMQ workers: an in-memory book brought up to date from the store one participant
+ * at a time, just before that participant's next file is judged. The store stays the only truth
+ * (a worker that restarts, or that never saw a file, reads it there); nothing about the book is
+ * kept in Redis.
+ *
+ * Why this equals the embedded ingest: the cross-file rules (DUPLICATE_FILE, FILE_SEQ_REPLAYED,
+ * REF_REUSED) only look at the same participant's accepted files, and the files of one
+ * participant are judged one at a time, in drop order (src/workers/drop-ledger.ts). So when a
+ * worker syncs participant P before P's k-th file, the store holds exactly P's files 1..k-1 that
+ * were accepted: what the embedded ingest holds in memory at that point.
+ */
+import { listStoredFilesOf, streamStoredFileBatches } from '../io/store';
+import { InMemoryBookState } from './book-state';
+
+export class SyncedBookState extends InMemoryBookState {
+  constructor(private readonly work: string) {
+    super();
+  }
+
+  /** Loads the participant's committed files this process has not seen yet. */
+  async sync(participantId: string): Promise<void> {
+    for (const meta of await listStoredFilesOf(this.work, participantId)) {
+      if (await this.isFileAccepted(meta.participant_id, meta.file_sha256)) continue;
+      const refs: string[] = [];
+      for await (const batch of streamStoredFileBatches(this.work, meta.participant_id, meta.file_sha256)) {
+        for (const si of batch) refs.push(si.instruction_ref);
+      }
+      await this.recordAcceptedFile(meta, refs);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Putting files found in an inbox into their participants' drop ledgers, and queueing the ingest
+ * job of each participant's first pending drop ("kicking" it). Used by the watcher (files that
+ * look complete), by `close` and by the allocation job (every file that arrived before the close
+ * and is still in an inbox). Queueing is idempotent: a job id already in Redis is not added twice.
+ */
+import type { InboxEntry } from '../book/lifecycle';
+import { sha256OfFile } from '../io/inbox';
+import { inboxEntryOf } from '../pipeline/book';
+import type { AddMode, FoundFile } from './drop-ledger';
+import { ingestJobId, type BookRef, type IngestJob } from './queues';
+import type { RunContext } from './run-context';
+
+const sameEntry = (a: InboxEntry, b: InboxEntry | null) =>
+  b !== null && a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtime_ms === b.mtime_ms;
+
+/**
+ * Hashes the files (in the order given: per participant, the order their drops take) and adds
+ * them to the ledgers, then kicks every participant touched. A file that changed while it was
+ * hashed is left for the next scan. Returns the files handed to the ledger.
+ */
+export async function enqueueFiles(ctx: RunContext, book: BookRef, entries: readonly InboxEntry[], mode: AddMode): Promise<InboxEntry[]> {
+  const byFolder = new Map<string, FoundFile[]>();
+  const handed: InboxEntry[] = [];
+  for (const entry of entries) {
+    const file = { folder: entry.folder, name: entry.name, path: `${entry.inbox}/${entry.folder}/${entry.name}` };
+    const sha256 = await sha256OfFile(file.path).catch(() => null);
+    if (sha256 === null || !sameEntry(entry, await inboxEntryOf(entry.inbox, file))) continue;
+    const list = byFolder.get(entry.folder) ?? [];
+    list.push({ entry, sha256 });
+    byFolder.set(entry.folder, list);
+    handed.push(entry);
+  }
+  for (const [folder, files] of byFolder) {
+    const added = await ctx.ledger.add(folder, files, mode);
+    if (added > 0) ctx.logger.info({ participant: folder, files: files.length, added, mode }, 'files queued');
+    await kick(ctx, book, folder);
+  }
+  return handed;
+}
+
+/** Queues the ingest job of the participant's first pending drop (a no-op when it is queued). */
+export async function kick(ctx: RunContext, book: BookRef, folder: string, retryFailed = false): Promise<void> {
+  const head = await ctx.ledger.head(folder);
+  if (!head) return;
+  const jobId = ingestJobId(folder, head.id);
+  const data: IngestJob = { book, inbox: head.inbox, folder, name: head.name, sha256: head.sha256, drop: head.id, seq: head.seq };
+  const job = await ctx.queues.ingest.add('ingest', data, { jobId });
+  if (retryFailed && (await job.getState()) === 'failed') {
+    await job.retry('failed');
+    ctx.logger.info({ job_id: jobId, participant: folder }, 'failed job put back');
+  }
+}
+
+/** Kicks every participant with pending drops (each watcher scan: repairs a kick lost in a crash). */
+export async function kickAll(ctx: RunContext, book: BookRef, retryFailed = false): Promise<void> {
+  for (const folder of (await ctx.ledger.pending()).keys()) await kick(ctx, book, folder, retryFailed);
+}

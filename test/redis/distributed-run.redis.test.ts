@@ -1,0 +1,89 @@
+/**
+ * The distributed run equals the embedded one, byte for byte (issue 7, "Done when"): the same
+ * book through `run`, and through a watcher with 1 and with 3 worker processes then
+ * `close --final-price --seed --wait`, gives identical acknowledgements (outbox/) and identical
+ * allocation files. Books: the quick-start sample, the golden clawback case (compared with its
+ * expected/ files), and a generated book whose acks depend on each participant's file order.
+ */
+import * as path from 'node:path';
+import { compareTrees } from '../unit/refund/cli-harness';
+import { writeOrderedBook } from './book-builder';
+import {
+  ackCount, Book, cluster, dropPrefix, embeddedRun, freshBook, inboxFiles, killAll, logLines, outputs, readTree, ROOT, until,
+} from './harness';
+
+jest.setTimeout(180_000);
+afterEach(killAll);
+
+const SAMPLES = path.join(ROOT, 'samples/inbox');
+const CLAWBACK = path.join(ROOT, 'test/golden/clawback-oversubscribed');
+
+interface Distributed {
+  tree: Map<string, Buffer>;
+  /** Proof of work: files judged by a worker job, and the distinct worker processes that judged them. */
+  judged: number;
+  workers: number;
+  out: string;
+}
+
+/** Watcher + `workers` processes until every complete file is acknowledged, then the close. */
+async function distributedRun(book: Book, workers: number, complete: number, price: string, seed: string): Promise<Distributed> {
+  const c = cluster('dist', book);
+  try {
+    c.startWatcher();
+    for (let i = 0; i < workers; i++) c.startWorker();
+    await until(`${complete} acks`, () => ackCount(book.work) >= complete, 120_000);
+    const closed = await c.close(price, seed);
+    expect(closed.out).toMatch(/written: /);
+    expect(closed.code).toBe(0);
+    await c.stopAll();
+    expect(inboxFiles(book.inbox)).toEqual([]);
+    const ingested = logLines(c).filter((l) => l.msg === 'file ingested' && l.outcome !== 'GONE');
+    return { tree: outputs(book.work), judged: ingested.length, workers: new Set(ingested.map((l) => l._log)).size, out: closed.out };
+  } finally {
+    await killAll();
+    await dropPrefix(c.url, c.prefix);
+  }
+}
+
+describe('the sample book: run, watch + 1 worker, watch + 3 workers', () => {
+  let embedded: Map<string, Buffer>;
+  beforeAll(async () => {
+    embedded = await embeddedRun(SAMPLES, '3.85', 'samples-2021');
+  });
+
+  test.each([1, 3])('watch + %i worker(s): every ack and every allocation file byte-identical to run', async (workers) => {
+    const r = await distributedRun(freshBook('samples', SAMPLES), workers, 13, '3.85', 'samples-2021');
+    expect(embedded.size).toBe(14 + 7);
+    expect(compareTrees(r.tree, embedded)).toEqual([]);
+    // 14 files judged by worker jobs: 13 queued by the watcher, the one without a trailer by the close.
+    expect(r.judged).toBe(14);
+    expect(r.out).toMatch(/^book closed at .*: 1 file\(s\) in the inboxes had arrived before the close$/m);
+    // The allocation is the one samples/expected holds.
+    expect(compareTrees(new Map([...r.tree].filter(([k]) => k.startsWith('allocation/')).map(([k, v]) => [k.slice('allocation/'.length), v])), readTree(path.join(ROOT, 'samples/expected/allocation')))).toEqual([]);
+  });
+});
+
+test('the golden clawback case through watch + 3 workers equals its expected files', async () => {
+  const r = await distributedRun(freshBook('clawback', path.join(CLAWBACK, 'input/inbox')), 3, 11, '3.90', 'clawback-2021');
+  expect(compareTrees(r.tree, readTree(path.join(CLAWBACK, 'expected')))).toEqual([]);
+  expect(r.judged).toBe(11);
+});
+
+test('a book whose acks depend on each participant\'s file order: 1 and 3 workers equal run', async () => {
+  const source = freshBook('ordered-src');
+  const built = writeOrderedBook(source.inbox, { participants: ['BRK001', 'BRK002', 'CUS001', 'INV001', 'WFE001'], files: 5, records: 120 });
+  const embedded = await embeddedRun(source.inbox, '3.85', 'ordered');
+  const acks = [...embedded.keys()].filter((k) => k.startsWith('outbox/'));
+  expect(acks).toHaveLength(built.files);
+  const text = [...embedded.values()].map((b) => b.toString('utf8')).join('');
+  for (const code of ['REF_REUSED', 'FILE_SEQ_REPLAYED', 'DUPLICATE_FILE', 'MULTIPLE_APPLICATION', 'FILE_INCOMPLETE']) expect(text).toContain(code);
+  for (const workers of [1, 3]) {
+    const r = await distributedRun(freshBook('ordered', source.inbox), workers, built.complete, '3.85', 'ordered');
+    expect({ workers, problems: compareTrees(r.tree, embedded) }).toEqual({ workers, problems: [] });
+    expect(r.judged).toBe(built.files);
+    // Proof that the work was shared: with 3 worker processes, more than one judged files.
+    expect(r.workers).toBe(workers === 1 ? 1 : expect.any(Number));
+    if (workers === 3) expect(r.workers).toBeGreaterThanOrEqual(2);
+  }
+});
