@@ -121,7 +121,7 @@ async function waitForFlow(ctx: RunContext, ids: { allocate: string; export: str
       const reason = failure?.message ?? child?.failedReason ?? parent?.failedReason ?? 'unknown';
       if (state === 'failed' || failure) throw new FlowFailedError(`the allocation failed: ${reason}`, failure?.exit_code ?? 70);
     }
-    if (child && typeof child.progress === 'number' && child.progress !== lastWaiting && childState !== 'completed') {
+    if (child && typeof child.progress === 'number' && child.progress > 0 && child.progress !== lastWaiting && childState !== 'completed') {
       lastWaiting = child.progress;
       print(`waiting for ${child.progress} file(s) that arrived before the close to be ingested`);
     }
