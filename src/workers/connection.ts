@@ -56,8 +56,9 @@ export function connectionOptions(t: RedisTarget): BullRedisOptions & RedisOptio
 }
 
 /**
- * Checks Redis answers now (StorageError otherwise) and warns about an evicting memory policy;
- * then returns a client for the run's own keys that reconnects for ever.
+ * Checks Redis answers now (StorageError otherwise) and warns in `logger`'s log (the long-running
+ * watchers and workers pass theirs) about an evicting memory policy or no persistence; then
+ * returns a client for the run's own keys that reconnects for ever.
  */
 export async function openRedis(t: RedisTarget, logger?: Logger): Promise<Redis> {
   const probe = new Redis({ ...connectionOptions(t), lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 5000 });
@@ -68,8 +69,12 @@ export async function openRedis(t: RedisTarget, logger?: Logger): Promise<Redis>
     const policy = await probe.config('GET', 'maxmemory-policy').then((r) => (r as string[])[1] ?? 'unknown', () => 'unknown (CONFIG GET refused)');
     if (policy !== 'noeviction') {
       const text = `Redis ${describeTarget(t)}: maxmemory-policy is ${policy}, not noeviction: under memory pressure Redis would drop queued jobs; set maxmemory-policy noeviction`;
-      if (logger) logger.warn({ maxmemory_policy: policy }, text);
-      else process.stderr.write(`ccass-batch: warning: ${text}\n`);
+      logger?.warn({ maxmemory_policy: policy }, text);
+    }
+    const aof = await probe.config('GET', 'appendonly').then((r) => (r as string[])[1] ?? 'unknown', () => 'unknown');
+    if (aof === 'no') {
+      const text = `Redis ${describeTarget(t)}: appendonly is no: if Redis restarts it loses the queues, and every watcher and worker stops (restarting them queues again every file still in the inboxes); set appendonly yes`;
+      logger?.warn({ appendonly: aof }, text);
     }
   } catch (e) {
     throw new StorageError(`Redis ${describeTarget(t)} does not answer: ${(e as Error).message}`);

@@ -45,7 +45,16 @@ export async function kick(ctx: RunContext, book: BookRef, folder: string, retry
   if (!head) return;
   const jobId = ingestJobId(folder, head.id);
   const data: IngestJob = { book, inbox: head.inbox, folder, name: head.name, sha256: head.sha256, drop: head.id, seq: head.seq };
-  const job = await ctx.queues.ingest.add('ingest', data, { jobId });
+  let job = await ctx.queues.ingest.add('ingest', data, { jobId });
+  const state = await job.getState();
+  if (state === 'unknown' || state === 'completed') {
+    // A job left behind by Redis losing its data (a key without a place in any queue), or one
+    // that completed while its drop is still pending: the drop has no live job; queue it afresh.
+    await ctx.queues.ingest.remove(jobId).catch(() => 0);
+    await ctx.redis.del(`${ctx.target.prefix}:ingest:${jobId}`, `${ctx.target.prefix}:ingest:${jobId}:logs`);
+    job = await ctx.queues.ingest.add('ingest', data, { jobId });
+    ctx.logger.warn({ job_id: jobId, participant: folder, was: state }, 'ingest job queued afresh');
+  }
   if (retryFailed && (await job.getState()) === 'failed') {
     await job.retry('failed');
     ctx.logger.info({ job_id: jobId, participant: folder }, 'failed job put back');

@@ -19,6 +19,8 @@ export async function processIngest(ctx: WorkerContext, job: Job, log: Logger, t
   let outcome = 'ALREADY_JUDGED';
   if (turn === 'head') {
     await ctx.membership.ensure(d.book.work);
+    // After Redis lost its data, a worker of the old epoch may still be finishing this very file.
+    if (await ctx.membership.peersOfAnotherEpoch()) return retryLater(job, token, 2000);
     const book = await ctx.books.open(d.book);
     const report = await ingestDrop(d, {
       offering: book.offering, participants: book.registry, workDir: d.book.work, book: book.state, logger: flog, ...(ctx.onStep ? { onStep: ctx.onStep } : {}),

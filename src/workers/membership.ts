@@ -7,13 +7,19 @@
  * are refused with exit 75 naming the group, and a member refuses to start (or, for a job, waits
  * and retries) while an embedded command holds the folder. Members also register in Redis with a
  * heartbeat: `status --redis` lists them as the workers seen.
+ *
+ * Redis losing its data (restarted without persistence) loses the drop order and the locks that
+ * keep two workers off one file. Members notice it (the `epoch` key they found at start is gone
+ * or another): they stop taking jobs, finish the current one and exit (74), to be restarted; a
+ * member of the new epoch does not start a file while a member of the old one is still alive.
+ * The watchers, restarted, queue again every file still in the inboxes: nothing is lost.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { WorkFolderBusyError } from '../domain/errors';
+import { StorageError, WorkFolderBusyError } from '../domain/errors';
 import { describeHolder, groupLockState, holdForGroup, releaseForGroup, type GroupMember } from '../io/work-lock';
 import { ownKey, RedisTarget } from './connection';
 
@@ -30,6 +36,8 @@ export interface MemberInfo {
   started: string;
   last_seen: string;
   stopped: string | null;
+  /** The Redis epoch the member started in. */
+  epoch: string;
 }
 
 export function groupToken(target: RedisTarget, work: string): string {
@@ -49,10 +57,13 @@ export class Membership {
   readonly info: MemberInfo;
   private readonly works = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
+  /** Set when Redis lost its data since this member started. */
+  lost = false;
+  private readonly lostListeners: (() => void)[] = [];
 
   constructor(private readonly redis: Redis, private readonly target: RedisTarget, who: { command: string; operator: string; queues?: string[] }, private readonly logger?: Logger) {
     const now = new Date().toISOString();
-    this.info = { id: `${os.hostname()}:${process.pid}:${who.command}`, command: who.command, host: os.hostname(), pid: process.pid, queues: who.queues ?? [], started: now, last_seen: now, stopped: null };
+    this.info = { id: `${os.hostname()}:${process.pid}:${who.command}`, command: who.command, host: os.hostname(), pid: process.pid, queues: who.queues ?? [], started: now, last_seen: now, stopped: null, epoch: '' };
     this.operator = who.operator;
   }
 
@@ -62,14 +73,40 @@ export class Membership {
     return { group: `Redis prefix "${this.target.prefix}"`, token: groupToken(this.target, work), command: this.info.command, operator: this.operator };
   }
 
-  /** Registers in Redis and starts the heartbeat. */
+  /** Called once when Redis is found to have lost its data. */
+  onLost(listener: () => void): void {
+    this.lostListeners.push(listener);
+  }
+
+  /** Registers in Redis (in the current epoch, made now if there is none) and starts the heartbeat. */
   async start(): Promise<void> {
+    const key = ownKey(this.target, 'epoch');
+    await this.redis.set(key, randomBytes(8).toString('hex'), 'NX');
+    this.info.epoch = (await this.redis.get(key)) ?? '';
     await this.beat();
     this.timer = setInterval(() => void this.beat(), HEARTBEAT_MS);
     this.timer.unref();
   }
 
+  /** False (and the listeners told, once) when Redis's epoch is not the one this member started in. */
+  async checkEpoch(): Promise<boolean> {
+    if (this.lost) return false;
+    const now = await this.redis.get(ownKey(this.target, 'epoch'));
+    if (now === this.info.epoch) return true;
+    this.lost = true;
+    this.logger?.error({ epoch: this.info.epoch, now }, 'Redis lost its data (restarted without persistence?): stopping; restart the watchers and workers, they queue again every file still in the inboxes');
+    for (const l of this.lostListeners) l();
+    return false;
+  }
+
+  /** True when a member of another (older) epoch is still alive: a file must not start yet. */
+  async peersOfAnotherEpoch(): Promise<boolean> {
+    const now = Date.now();
+    return (await readMembers(this.redis, this.target)).some((m) => m.id !== this.info.id && m.epoch !== this.info.epoch && isAlive(m, now));
+  }
+
   private async beat(): Promise<void> {
+    await this.checkEpoch().catch(() => undefined);
     this.info.last_seen = new Date().toISOString();
     await this.redis.hset(ownKey(this.target, 'members'), this.info.id, JSON.stringify(this.info)).catch(() => undefined);
     for (const work of this.works) {
@@ -82,6 +119,7 @@ export class Membership {
    * WorkFolderBusyError when an embedded command holds it: a job is then retried later.
    */
   async ensure(work: string): Promise<void> {
+    if (!(await this.checkEpoch())) throw new StorageError('Redis lost its data since this process started: it stops; restart it');
     const member = this.member(work);
     if (this.works.has(work)) {
       const state = await groupLockState(work, member.token);

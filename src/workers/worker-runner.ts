@@ -74,11 +74,15 @@ export interface StopSignals {
   force: Promise<unknown>;
 }
 
-/** Runs until `stop`; 'handed-back' when the current jobs were left to other workers (exit now). */
-export async function runWorker(target: RedisTarget, o: WorkerRunOptions, signals: StopSignals): Promise<'finished' | 'handed-back'> {
+/**
+ * Runs until `stop` (or until Redis is found to have lost its data: 'lost'); 'handed-back' when
+ * the current jobs were left to other workers (exit now).
+ */
+export async function runWorker(target: RedisTarget, o: WorkerRunOptions, signals: StopSignals): Promise<'finished' | 'handed-back' | 'lost'> {
   const redis = await openRedis(target, o.logger);
   const base = createRunContext(target, redis, o.logger);
   const membership = new Membership(redis, target, { command: 'worker', operator: o.operator, queues: o.queues }, o.logger);
+  const lost = new Promise<'lost'>((r) => membership.onLost(() => r('lost')));
   await membership.start();
   const ctx: WorkerContext = { ...base, membership, books: new LoadedBooks(), ...crashDrill() };
   const workers = o.queues.map((q) => {
@@ -92,7 +96,7 @@ export async function runWorker(target: RedisTarget, o: WorkerRunOptions, signal
     return w;
   });
   o.logger.info({ queues: o.queues, concurrency: o.concurrency, redis: describeTarget(target), member: membership.info.id }, 'worker started');
-  await signals.stop;
+  const why = await Promise.race([signals.stop.then(() => 'stop' as const), lost]);
   o.logger.info('worker stopping: no new job; finishing the current ones');
   const closing = Promise.all(workers.map((w) => w.close())).then(() => 'finished' as const);
   const timeout = new Promise<'handed-back'>((r) => setTimeout(() => r('handed-back'), o.shutdownMs).unref());
@@ -106,5 +110,5 @@ export async function runWorker(target: RedisTarget, o: WorkerRunOptions, signal
   await membership.leave();
   await closeRunContext(ctx);
   o.logger.info('worker stopped');
-  return outcome;
+  return why === 'lost' ? 'lost' : outcome;
 }

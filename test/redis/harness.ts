@@ -40,7 +40,11 @@ export function start(args: string[], env: Record<string, string> = {}): Proc {
 
 /** Kills every process this file started and is still running (by pid). */
 export async function killAll(): Promise<void> {
-  const waits = [...running].map((c) => new Promise<void>((r) => { c.once('close', () => r()); c.kill('SIGKILL'); }));
+  const waits = [...running].map((c) => new Promise<void>((r) => {
+    if (c.exitCode !== null || c.signalCode !== null) { running.delete(c); r(); return; }
+    c.once('close', () => r());
+    c.kill('SIGKILL');
+  }));
   await Promise.all(waits);
 }
 
@@ -210,16 +214,18 @@ export async function ownRedis(persist: boolean): Promise<OwnRedis> {
     url, port,
     async start() {
       const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', persist ? 'yes' : 'no', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction'];
-      proc = spawn('redis-server', args, { stdio: 'ignore' });
-      running.add(proc);
-      proc.once('close', () => running.delete(proc!));
-      proc.once('error', (e) => { throw new Error(`cannot start redis-server: ${e.message}`); });
+      const child = spawn('redis-server', args, { stdio: 'ignore' });
+      proc = child;
+      running.add(child);
+      child.once('close', () => running.delete(child));
+      child.once('error', (e) => { throw new Error(`cannot start redis-server: ${e.message}`); });
       await until(`redis-server on port ${port}`, ping, 10_000, 50);
     },
     async stop() {
       if (!proc) return;
       const p = proc;
       proc = null;
+      if (p.exitCode !== null || p.signalCode !== null) return;
       await new Promise<void>((resolve) => { p.once('close', () => resolve()); p.kill('SIGTERM'); });
     },
   };

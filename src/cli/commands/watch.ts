@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import type { CliIo } from '../cli-io';
 import { openCommandLog } from '../command-log';
-import { UsageError } from '../../domain/errors';
+import { StorageError, UsageError } from '../../domain/errors';
 import { loadOfferingFile, loadParticipantsFile } from '../../io/config-files';
 import { openRedis, redisTargetOf } from '../../workers/connection';
 import { Membership } from '../../workers/membership';
@@ -46,7 +46,10 @@ export function registerWatch(program: Command, io: CliIo): void {
       const actor = { ...actorOf('watch', opts), logger: log.logger };
       const ctx = createRunContext(target, await openRedis(target, log.logger), log.logger);
       const membership = new Membership(ctx.redis, target, { command: 'watch', operator: actor.operator }, log.logger);
-      const stop = opts.once ? null : stopSignal();
+      let lost: () => void = () => undefined;
+      const lostRedis = new Promise<void>((r) => { lost = r; });
+      membership.onLost(() => lost());
+      const stop = opts.once ? null : Promise.race([stopSignal(), lostRedis]);
       let stopped = false;
       void stop?.then(() => { stopped = true; });
       try {
@@ -67,6 +70,7 @@ export function registerWatch(program: Command, io: CliIo): void {
           }
           if (!opts.once && !stopped) await Promise.race([stop, new Promise((r) => setTimeout(r, intervalMs))]);
         } while (!opts.once && !stopped);
+        if (membership.lost) throw new StorageError('Redis lost its data while this watcher ran (restarted without persistence?): restart it; it queues again every file still in the inbox');
         log.logger.info('watch stopped');
       } finally {
         await membership.leave().catch(() => undefined);

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { CliIo } from '../cli-io';
-import { UsageError } from '../../domain/errors';
+import { StorageError, UsageError } from '../../domain/errors';
 import { createLogger } from '../../io/log';
 import pino from 'pino';
 import { redisTargetOf } from '../../workers/connection';
@@ -53,6 +53,7 @@ export function registerWorker(program: Command, _io: CliIo): void {
         destination.flushSync();
         // Jobs handed back are still running in this process: end it now (their locks lapse).
         if (outcome === 'handed-back') process.exit(0);
+        if (outcome === 'lost') throw new StorageError('Redis lost its data while this worker ran (restarted without persistence?): restart the workers and watchers');
       } finally {
         destination.flushSync();
       }
