@@ -86,6 +86,7 @@ export function describeStatus(s: BookStatus): string[] {
   if (s.final?.to === 'lapsed') lines.push(`lapsed at ${s.final.at} by ${s.final.operator}: ${JSON.stringify(s.final.reason)}`);
   if (s.final?.supersedes) lines.push(`it replaced an earlier one, kept in ${s.final.supersedes.folder}/ (${JSON.stringify(s.final.supersedes.reason)})`);
   if (s.pending) lines.push(`UNFINISHED: ${s.pending.to} started at ${s.pending.at} by ${s.pending.operator}; repeat that command to finish it`);
-  if (s.held_by) lines.push(`held by \`${s.held_by.command}\` (pid ${s.held_by.pid} on ${s.held_by.host}, operator ${s.held_by.operator}) since ${s.held_by.since}`);
+  if (s.held_by?.group) lines.push(`held by the BullMQ workers of ${s.held_by.group} since ${s.held_by.since} (status --redis lists them)`);
+  else if (s.held_by) lines.push(`held by \`${s.held_by.command}\` (pid ${s.held_by.pid} on ${s.held_by.host}, operator ${s.held_by.operator}) since ${s.held_by.since}`);
   return lines;
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { CliIo } from '../cli-io';
 import { writeFileAtomic } from '../../io/atomic-write';
+import { UsageError } from '../../domain/errors';
 import { bookStatus, describeStatus } from '../../pipeline/status';
 import { openRedis, redisTargetOf } from '../../workers/connection';
 import { describeRedisStatus, prometheusText, redisStatus } from '../../workers/redis-status';
@@ -24,6 +25,7 @@ export function registerStatus(program: Command, io: CliIo): void {
     .option('--json', 'print the status as one JSON document')
     .option('--prometheus <file>', 'with --redis: also write the figures as Prometheus text to FILE (or - for stdout)'), true)
     .action(async (opts: StatusOpts) => {
+      if (opts.prometheus !== undefined && opts.redis === undefined) throw new UsageError('--prometheus goes with --redis');
       const s = await bookStatus(opts.work);
       if (opts.redis === undefined) {
         io.stdout(opts.json ? JSON.stringify(s, null, 2) + '\n' : describeStatus(s).join('\n') + '\n');
