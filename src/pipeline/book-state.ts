@@ -1,8 +1,9 @@
 /**
  * Cross-file state of the book (a port): which files were accepted (by SHA-256), which file_seqs
  * and which instruction_refs each participant has used. The in-memory adapter is loaded from the
- * durable store (io/store.ts), so it is always derived from what was committed; a Redis adapter
- * for BullMQ workers can implement the same interface.
+ * durable store (io/store.ts), so it is always derived from what was committed. The BullMQ
+ * workers use the same adapter, brought up to date from the store per participant
+ * (synced-book-state.ts): the store stays the only truth, nothing of the book lives in Redis.
  */
 import type { StoredFileMeta } from '../io/store';
 import { listStoredFiles, streamStoredFile } from '../io/store';
