@@ -19,7 +19,8 @@
  * deriveAllocationOutputs and deriveLapseOutputs are pure.
  */
 import * as path from 'node:path';
-import { allocate, allocateNothing, findMultipleApplications } from '../allocate';
+import { allocate, allocateNothing, checkFinalPrice, findMultipleApplications, sizeTranche } from '../allocate';
+import type { TrancheSizing } from '../domain/allocation';
 import { FinalTransition, Lifecycle, OutcomePlan, planAllocation, planLapse, Supersession, Transition, viewOf } from '../book/lifecycle';
 import type { Application, ParticipantRegistry, StoredInstruction } from '../domain/types';
 import type { Offering } from '../offering/schema';
@@ -98,11 +99,11 @@ export interface OutcomeOptions {
 
 const storeFingerprint = async (work: string) => (await listStoredFiles(work)).map((m) => `${m.participant_id}/${m.file_sha256}`).join('\n');
 
-interface Outcome {
+interface Outcome<T> {
   plan: OutcomePlan;
   l: Lifecycle;
   closed: AllocateReport['closed'];
-  outputs: OutputFiles | null;
+  outputs: T | null;
 }
 
 /**
@@ -110,14 +111,14 @@ interface Outcome {
  * book is still open. `derive` is run before closing (refused parameters write nothing) and again
  * only if the arrivals changed the book.
  */
-async function planAndClose(
+async function planAndClose<T>(
   work: string, offering: Offering, registry: ParticipantRegistry, o: OutcomeOptions,
-  plan: (l: Lifecycle) => OutcomePlan, derive: (instructions: StoredInstruction[]) => OutputFiles,
-): Promise<Outcome> {
+  plan: (l: Lifecycle) => OutcomePlan, derive: (instructions: StoredInstruction[]) => T,
+): Promise<Outcome<T>> {
   let l = await loadBook(work, offering, o.actor);
   for (const inbox of o.inboxes ?? []) l = rememberInbox(l, inbox);
   let planned = plan(l);
-  let outputs: OutputFiles | null = null;
+  let outputs: T | null = null;
   let closed: AllocateReport['closed'] = null;
   const before = await storeFingerprint(work);
   if (planned.kind === 'close-first') {
@@ -179,26 +180,37 @@ export async function allocateBook(work: string, p: AllocationParameters, o: Out
 export interface PreparedAllocation {
   /** Set when the same allocation was already final: nothing to write. */
   already: FinalTransition | null;
-  /** What the allocation will write (null when already final). */
-  summary: Summary | null;
-  manifest_sha256: string | null;
+  /** The tranche the allocation will size (null when already final). */
+  sizing: TrancheSizing | null;
+  valid_applications: number | null;
+}
+
+/**
+ * Pure: checks the parameters against the book without drawing (the reallocation rules need the
+ * demand): the valid applications and the sizing of the tranche. Throws UsageError as allocate does.
+ */
+export function checkAllocationParameters(instructions: readonly StoredInstruction[], p: AllocationParameters): { sizing: TrancheSizing; valid_applications: number } {
+  const { applications } = selectApplications(instructions);
+  const demand = applications.reduce((n, a) => n + a.shares, 0);
+  const sizing = sizeTranche(demand, p.offering, checkFinalPrice(p.finalPrice, p.offering), p.reallocateShares ?? undefined);
+  return { sizing, valid_applications: applications.length };
 }
 
 /**
  * Steps 1-3 only: the plan, the close (if the book is still open) and the intent (`allocating`)
- * recorded with the parameters, after the outputs were derived once (parameters the allocation
- * refuses stop here with nothing recorded). The distributed close's `allocate` job; its `export`
- * job then writes the files with allocateBook, which finds the intent and resumes it.
+ * recorded with the parameters, once they were checked against the book (parameters the
+ * allocation refuses stop here with nothing recorded). The distributed close's `allocate` job;
+ * its `export` job then derives and writes the files with allocateBook, which finds the intent
+ * and resumes it (the book is derived once).
  */
 export async function prepareAllocation(work: string, p: AllocationParameters, o: OutcomeOptions): Promise<PreparedAllocation> {
   const record = allocationRecord(p);
-  const out = await planAndClose(work, p.offering, p.registry, o, (l) => planAllocation(l, record, o.supersede ?? null), (i) => deriveAllocationOutputs(i, p));
-  if (out.plan.kind === 'already') return { already: out.plan.final, summary: null, manifest_sha256: null };
+  const out = await planAndClose(work, p.offering, p.registry, o, (l) => planAllocation(l, record, o.supersede ?? null), (i) => checkAllocationParameters(i, p));
+  if (out.plan.kind === 'already') return { already: out.plan.final, sizing: null, valid_applications: null };
   if (out.plan.kind !== 'write' || !out.outputs) throw new Error('unreachable: the book was closed above');
   const plan = out.plan;
   if (!plan.resume) await addTransition(work, out.l, { ...actorAt(o.actor), to: 'allocating', parameters: record, supersedes: plan.supersedes }, o.actor);
-  const manifest = out.outputs.files.find((f) => f.name === MANIFEST_NAME)!;
-  return { already: null, summary: out.outputs.summary, manifest_sha256: sha256Hex(manifest.content) };
+  return { already: null, sizing: out.outputs.sizing, valid_applications: out.outputs.valid_applications };
 }
 
 /** The offering lapsed: nothing allotted, every amount paid refunded, through the usual files. */

@@ -2,8 +2,8 @@
  * `allocate` (the flow's child): the close's allocation. It waits, without holding a worker, until
  * every file that arrived before the close has left its inbox (judged and committed by whichever
  * worker holds it: the close is a fence, docs/redis.md), queueing any such file that has no drop;
- * then derives the allocation once (parameters it refuses fail the flow with nothing recorded) and
- * records its intent (`allocating`). Repeated or retried, it never records a second one.
+ * then checks the parameters against the book (refused ones fail the flow with nothing recorded)
+ * and records the intent (`allocating`). Repeated or retried, it never records a second one.
  */
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
@@ -30,6 +30,7 @@ export async function processAllocate(ctx: WorkerContext, job: Job, log: Logger,
     return retryLater(job, token, 1000);
   }
   const prepared = await withBookMutex(ctx.redis, ctx.target, () => prepareAllocation(d.book.work, params, { actor, arrivals: 'ingested' }));
-  log.info({ already: prepared.already !== null, manifest_sha256: prepared.manifest_sha256 }, 'allocation prepared');
-  return { already: prepared.already !== null, manifest_sha256: prepared.manifest_sha256, book_sha256: prepared.summary?.draw.book_sha256 ?? null };
+  const result = { already: prepared.already !== null, valid_applications: prepared.valid_applications, subscription_multiple: prepared.sizing?.subscription_multiple ?? null };
+  log.info(result, 'allocation prepared');
+  return result;
 }

@@ -4,6 +4,7 @@
  * look complete), by `close` and by the allocation job (every file that arrived before the close
  * and is still in an inbox). Queueing is idempotent: a job id already in Redis is not added twice.
  */
+import * as path from 'node:path';
 import type { InboxEntry } from '../book/lifecycle';
 import { sha256OfFile } from '../io/inbox';
 import { inboxEntryOf } from '../pipeline/book';
@@ -23,7 +24,7 @@ export async function enqueueFiles(ctx: RunContext, book: BookRef, entries: read
   const byFolder = new Map<string, FoundFile[]>();
   const handed: InboxEntry[] = [];
   for (const entry of entries) {
-    const file = { folder: entry.folder, name: entry.name, path: `${entry.inbox}/${entry.folder}/${entry.name}` };
+    const file = { folder: entry.folder, name: entry.name, path: path.join(entry.inbox, entry.folder, entry.name) };
     const sha256 = await sha256OfFile(file.path).catch(() => null);
     if (sha256 === null || !sameEntry(entry, await inboxEntryOf(entry.inbox, file))) continue;
     const list = byFolder.get(entry.folder) ?? [];

@@ -244,7 +244,7 @@ test('a CPU-heavy file never lets its job\'s lock lapse: judged once, by one att
   const lines = Array.from({ length: 120_000 }, (_, i) => dLine({ ref: `H-${i}`, id: hkid('H', String(100000 + (i % 800000))) }));
   mkdirSync(path.join(book.inbox, 'BRK001'), { recursive: true });
   writeFileSync(path.join(book.inbox, 'BRK001', 'heavy.csv'), fileText(lines, hLine('BRK001', 'CLEARING', '1')));
-  const c = cluster('heavy', book, undefined, ['--lock-duration', '2000']);
+  const c = cluster('heavy', book, undefined, ['--lock-duration', '4000']);
   try {
     c.startWatcher();
     c.startWorker();
