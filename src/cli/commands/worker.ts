@@ -42,13 +42,14 @@ export function registerWorker(program: Command, _io: CliIo): void {
       const target = redisTargetOf(opts);
       const destination = !opts.log || opts.log === '-' ? pino.destination({ fd: 2, sync: true }) : pino.destination({ dest: opts.log, mkdir: true, sync: true, append: true });
       const logger = createLogger(destination);
+      const lockDurationMs = parseMs(opts.lockDuration, '--lock-duration', 60_000);
+      const shutdownMs = parseMs(opts.shutdownTimeout, '--shutdown-timeout', 60_000);
       let force: () => void = () => undefined;
       const forced = new Promise<void>((r) => { force = r; });
       const stop = stopSignal(() => force());
       try {
         const outcome = await runWorker(target, {
-          queues, concurrency, logger, operator: opts.operator ?? defaultOperator(),
-          lockDurationMs: parseMs(opts.lockDuration, '--lock-duration', 60_000), shutdownMs: parseMs(opts.shutdownTimeout, '--shutdown-timeout', 60_000),
+          queues, concurrency, logger, operator: opts.operator ?? defaultOperator(), lockDurationMs, shutdownMs,
         }, { stop, force: forced });
         destination.flushSync();
         // Jobs handed back are still running in this process: end it now (their locks lapse).
