@@ -10,6 +10,8 @@ import { registerIngest } from './commands/ingest';
 import { registerAllocate } from './commands/allocate';
 import { registerRun } from './commands/run';
 import { registerVerify } from './commands/verify';
+import { registerServe } from './commands/serve';
+import { registerAnnounce } from './commands/announce';
 
 import type { CliIo } from './cli-io';
 
@@ -30,6 +32,8 @@ export function buildProgram(io: CliIo): Command {
   registerAllocate(program, io);
   registerRun(program, io);
   registerVerify(program, io);
+  registerServe(program, io);
+  registerAnnounce(program, io);
   return program;
 }
 

@@ -125,6 +125,15 @@ export const offeringSchema = z.object({
     collect_in_person_min_shares: wholeShares('certificates.collect_in_person_min_shares').optional(),
   }).default({}),
   timetable,
+  /**
+   * How the allotment results announcement lists successful applicants' identification document
+   * numbers (`ccass-batch announce`): `masked` (first two and last character, docs/publish.md)
+   * or `full`. Optional.
+   * @defaultValue { successful_ids: 'masked' }
+   */
+  publication: z.object({
+    successful_ids: z.enum(['masked', 'full'], { error: 'publication.successful_ids must be "masked" or "full"' }).default('masked'),
+  }).default({ successful_ids: 'masked' }),
 }).superRefine((o, ctx) => {
   const q = o.permitted_quantities;
   for (let i = 0; i < q.length; i++) {

@@ -1,0 +1,63 @@
+/**
+ * The one gate before anything is published (results site and announcement): only a FINAL
+ * allocation is published. Every publishing command calls assertPublishable and nothing else
+ * decides it.
+ *
+ * Today it requires: the work folder exists; allocation/manifest.json is there and is a
+ * manifest; every file it lists is present with exactly its byte count and SHA-256; results.csv,
+ * basis-of-allocation.csv, refunds.csv and summary.json are among them; summary.json reads as a
+ * summary. The book's lifecycle (open / closed / allocated / lapsed, issue 6) adds its check HERE:
+ * see LIFECYCLE below.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { StorageError, UsageError } from '../domain/errors';
+import { allocationDir } from '../io/outputs';
+import { digestFile, FileDigest, readTextFile } from '../io/publication-files';
+import {
+  manifestFaults, parsePublishedManifest, parsePublishedSummary, PublishedManifest, PublishedSummary, SAFE_NAME,
+} from '../publish/published-allocation';
+import type { PublicationOutcome } from '../publish/site-page';
+
+export interface PublishableAllocation {
+  /** `<work>/allocation` */
+  dir: string;
+  /**
+   * ALLOCATED for a final allocation. LAPSED is the hook for an offering that did not become
+   * unconditional (issue 6 `lapse`: no shares, every amount refunded in full): the site and the
+   * announcement then say so instead of showing a basis of allocation.
+   */
+  outcome: PublicationOutcome;
+  manifest: PublishedManifest;
+  summary: PublishedSummary;
+}
+
+/** Refuses (UsageError, exit 2; StorageError, exit 74 for damaged files) anything but a final allocation. */
+export async function assertPublishable(work: string): Promise<PublishableAllocation> {
+  const stat = await fs.stat(work).catch(() => null);
+  if (!stat?.isDirectory()) throw new UsageError(`work ${work}: not a folder`);
+  const dir = allocationDir(work);
+
+  // LIFECYCLE (issue 6): read <work>/lifecycle.json here and require the state `allocated`
+  // (outcome ALLOCATED) or `lapsed` (outcome LAPSED); refuse `open`, `closed` and a superseded
+  // allocation with a UsageError naming the state, before any file below is read.
+  const outcome: PublicationOutcome = 'ALLOCATED';
+
+  const manifestText = await readTextFile(path.join(dir, 'manifest.json'));
+  if (manifestText === null) throw new UsageError(`work ${work}: no final allocation to publish (allocation/manifest.json is missing; run allocate first)`);
+  const manifest = parsePublishedManifest(manifestText);
+  if (typeof manifest === 'string') throw new StorageError(`${path.join(dir, 'manifest.json')}: ${manifest}`);
+  const digests = new Map<string, FileDigest | null>();
+  for (const f of manifest.files) if (SAFE_NAME.test(f.name)) digests.set(f.name, await digestFile(path.join(dir, f.name)));
+  const faults = manifestFaults(manifest, digests);
+  if (faults.length > 0) throw new StorageError(`${dir}: the output files do not match manifest.json: ${faults.join('; ')}`);
+
+  const summaryText = await readTextFile(path.join(dir, 'summary.json'));
+  let summaryJson: unknown;
+  try {
+    summaryJson = JSON.parse(summaryText ?? '');
+  } catch (e) {
+    throw new StorageError(`${path.join(dir, 'summary.json')}: not JSON (${(e as Error).message})`);
+  }
+  return { dir, outcome, manifest, summary: parsePublishedSummary(summaryJson) };
+}
