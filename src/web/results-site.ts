@@ -8,7 +8,7 @@
  * request bodies. Logs: one line per request with the path only and, for a search, the document
  * type and the MASKED number; never a query string, a full number or a name.
  */
-import Fastify, { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Fastify, { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, LogController } from 'fastify';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { Logger } from 'pino';
@@ -62,7 +62,8 @@ export async function buildResultsServer(o: ResultsServerOptions): Promise<Fasti
   const limits = o.rateLimits ?? DEFAULT_RATE_LIMITS;
   const app = Fastify({
     loggerInstance: o.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Fastify's own request lines would carry the query string (the number): one masked line is written in onResponse instead.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024,
     trustProxy: o.trustProxy ?? false,
     return503OnClosing: true,
