@@ -107,7 +107,7 @@ export const SEARCH_JS = `(function () {
       row(dl, 'Refund', a.text.refund, 'refund');
       row(dl, 'Shares', a.text.shares, 'shares_delivery');
       if (a.applicants > 1) {
-        row(dl, 'Applicants', 'Joint application of ' + a.applicants + ' applicants; this number is the ' + (a.applicant === 'FIRST' ? 'first applicant' : 'a joint applicant') + '.', 'applicants');
+        row(dl, 'Applicants', 'Joint application of ' + a.applicants + ' applicants; this number is ' + (a.applicant === 'FIRST' ? 'the first applicant' : 'a joint applicant') + '.', 'applicants');
       }
       card.appendChild(dl);
       out.appendChild(card);

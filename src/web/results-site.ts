@@ -105,6 +105,8 @@ export async function buildResultsServer(o: ResultsServerOptions): Promise<Fasti
     reply.header('cache-control', 'public, max-age=300').type('text/javascript; charset=utf-8');
     return SEARCH_JS;
   });
+  // Browsers ask for it on their own; no icon, and no 404 in their console.
+  app.get('/favicon.ico', async (_req, reply) => reply.code(204).header('cache-control', 'public, max-age=86400').send());
   app.get('/api/results', { config: { rateLimit: { max: limits.searchesPerMinute, timeWindow: 60_000 } } }, async (req: FastifyRequest, reply: FastifyReply) => {
     const query = parseIdentityQuery(req.query as Record<string, unknown>);
     lookups.set(req, { id_type: query.id_type, id: query.masked });

@@ -29,6 +29,12 @@ export async function sampleSite(work: string): Promise<ResultsSite> {
   return loadResultsSite(work, loadOfferingFile(OFFERING));
 }
 
+function headersOf(h: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  h.forEach((value, name) => { out[name] = value; });
+  return out;
+}
+
 export interface Answer {
   statusCode: number;
   headers: Record<string, string>;
@@ -53,7 +59,7 @@ export async function sampleServer(site: ResultsSite, options: { now?: number; r
   const get = async (url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> => {
     const res = await fetch(base + url, { method: init.method ?? 'GET', headers: init.headers, body: init.body });
     const body = await res.text();
-    return { statusCode: res.status, headers: Object.fromEntries(res.headers.entries()), body, json: () => JSON.parse(body) };
+    return { statusCode: res.status, headers: headersOf(res.headers), body, json: () => JSON.parse(body) };
   };
   return { app, logs, base, get, close: () => app.close() };
 }
