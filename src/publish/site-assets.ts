@@ -43,7 +43,7 @@ th{background:#eef2f6;text-align:left;font-weight:600}
 td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 footer{color:#555;font-size:.85rem;padding-bottom:2rem}
 @media (min-width:40rem){
-form{grid-template-columns:minmax(12rem,1fr) 2fr auto;grid-template-areas:"tl nl ." "ts ni b"}
+form{grid-template-columns:minmax(16rem,1fr) minmax(10rem,2fr) auto;grid-template-areas:"tl nl ." "ts ni b"}
 form label[for=id_type]{grid-area:tl}form label[for=id]{grid-area:nl}
 form select{grid-area:ts}form input{grid-area:ni}form button{grid-area:b;width:auto}
 dl{grid-template-columns:12rem 1fr}dt{margin-top:0}
