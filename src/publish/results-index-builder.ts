@@ -87,14 +87,17 @@ export class ResultsIndexBuilder {
 
   constructor(hint: IndexSizeHint = {}) {
     const n = Math.max(16, hint.applications ?? 1024);
-    this.ids = new IdentityTable(n);
+    // Documents and postings: one per applicant; room for a quarter of the applications being joint
+    // before an array has to double.
+    const documents = Math.ceil(n * 1.25);
+    this.ids = new IdentityTable(documents);
     this.c = {
       rows: 0,
       participant: new Uint32Array(n), channel: new Uint8Array(n), pool: new Uint8Array(n), status: new Uint8Array(n),
       reason: new Uint8Array(n), applicants: new Uint8Array(n), sharesApplied: new Float64Array(n),
       sharesAppliedText: this.sharesAppliedText, sharesAllotted: new Float64Array(n), refundState: new Uint8Array(n),
       refundCents: new Float64Array(n).fill(NaN), refundMethod: new Uint8Array(n), refundReason: new Uint8Array(n),
-      head: new Int32Array(n).fill(-1), postingRow: new Int32Array(n), postingNext: new Int32Array(n), postingPosition: new Uint8Array(n),
+      head: new Int32Array(documents).fill(-1), postingRow: new Int32Array(documents), postingNext: new Int32Array(documents), postingPosition: new Uint8Array(documents),
       postings: 0,
     };
   }
