@@ -16,7 +16,7 @@ import type { Channel } from '../domain/types';
 import { CHANNELS } from '../domain/types';
 import type { Offering } from '../offering/schema';
 import type { BookPlan, GenerateOptions, PlannedFile } from './book-plan';
-import { planBook, refOf } from './book-plan';
+import { bankAccount, BANK_CODES, planBook, refOf } from './book-plan';
 import { newTally, BookTally } from './book-tally';
 import { IdentitySpace } from './identities';
 import { buildTimeline, ChannelTimeline, HongKongClock, instantAt, latePayment } from './input-times';
@@ -26,7 +26,6 @@ import { buildQuantityMix, centsText, nonPermittedQuantities, pickQuantity, Quan
 import { seedKey, SeededRandom, STREAM } from './seeded-random';
 
 const CHUNK_CHARACTERS = 1 << 16;
-const BANK_CODES = ['003', '004', '009', '012', '015', '024', '025', '028', '039', '041', '043', '072', '250'] as const;
 
 /** The applicant fields of a record (kept on the generator, not allocated per record). */
 interface Applicant {
@@ -59,7 +58,7 @@ export class BookGenerator {
     this.timelines = Object.fromEntries(CHANNELS.map((c) => [c, buildTimeline(c, offering)])) as Record<Channel, ChannelTimeline>;
     this.ids = new IdentitySpace(key);
     this.nonPermitted = nonPermittedQuantities(offering, this.mix);
-    this.faults = new FaultPlanner(key, options.instructions, options.errorRate, options.multipleRate, this.nonPermitted.length > 0, true);
+    this.faults = new FaultPlanner(key, options.instructions, options.errorRate, options.multipleRate, this.nonPermitted.length > 0);
     this.identityRng = new SeededRandom(key);
     this.targetIdentityRng = new SeededRandom(key);
     this.detailRng = new SeededRandom(key);
@@ -98,14 +97,6 @@ export class BookGenerator {
       joint.push(hkid ? `HKID:${this.ids.hkid(4 * index + k, brackets)}` : `PASSPORT:${this.ids.passport(4 * index + k)}`);
     }
     return joint;
-  }
-
-  /** A paying bank account `NNN-NNN-N{6..12}` (spec: D field 11). */
-  private bankAccount(d: SeededRandom): string {
-    const length = 6 + d.below(7);
-    const head = String(d.below(1_000_000)).padStart(6, '0');
-    const tail = length > 6 ? String(d.below(10 ** (length - 6))).padStart(length - 6, '0') : '';
-    return `${BANK_CODES[d.below(BANK_CODES.length)]}-${String(d.below(1000)).padStart(3, '0')}-${head}${tail}`;
   }
 
   /** The text of one file in chunks; returns nothing, the totals go into the tally. */
@@ -208,7 +199,7 @@ export class BookGenerator {
     let payment = '';
     let ref = refOf(local);
     if (channel === 'WHITE_FORM') {
-      if (d.below(10) < 7) refund = this.bankAccount(d);
+      if (d.below(10) < 7) refund = bankAccount(d);
       const delay = 30 + d.below(1800);
       if (fault === 'REFUND_ACCOUNT_INVALID') refund = `${BANK_CODES[faultWord % BANK_CODES.length]}-${String(faultWord % 1000).padStart(3, '0')}-${String(faultWord % 100000).padStart(5, '0')}`;
       if (fault === 'OUTSIDE_WINDOW') input = t.outside[faultWord % t.outside.length]!;

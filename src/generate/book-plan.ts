@@ -40,7 +40,8 @@ export const MAX_PARTICIPANTS = 10_000;
 
 export const CHANNEL_SHARES: Readonly<Record<Channel, number>> = { CLEARING: 0.8, CUSTODIAN: 0.05, INVESTOR: 0.02, WHITE_FORM: 0.13 };
 const ID_PREFIX: Readonly<Record<Channel, string>> = { CLEARING: 'B', CUSTODIAN: 'C', INVESTOR: 'I', WHITE_FORM: 'W' };
-const BANK_CODES = ['003', '004', '009', '012', '015', '016', '020', '024', '025', '027', '028', '035', '039', '040', '041', '043', '072', '128', '250', '382'] as const;
+/** Bank codes of Hong Kong licensed banks used in accounts. */
+export const BANK_CODES = ['003', '004', '009', '012', '015', '016', '020', '024', '025', '027', '028', '035', '039', '040', '041', '043', '072', '128', '250', '382'] as const;
 
 export interface PlannedParticipant extends Participant {
   /** Position in the registry (0-based). */
@@ -84,7 +85,8 @@ export function participantsByChannel(count: number): Record<Channel, number> {
   return { CLEARING: count - 1 - custodian - investor, CUSTODIAN: custodian, INVESTOR: investor, WHITE_FORM: 1 };
 }
 
-function bankAccount(rng: SeededRandom): string {
+/** A bank account `NNN-NNN-N{6..12}`: bank code, branch, 6 to 12 digits (spec: D field 11). */
+export function bankAccount(rng: SeededRandom): string {
   const length = 6 + rng.below(7);
   const head = String(rng.below(1_000_000)).padStart(6, '0');
   const tail = length > 6 ? String(rng.below(10 ** (length - 6))).padStart(length - 6, '0') : '';

@@ -45,7 +45,6 @@ export class FaultPlanner {
     errorRate: number,
     multipleRate: number,
     private readonly canQuantityNotPermitted: boolean,
-    private readonly canOutsideWindow: boolean,
   ) {
     this.rng = new SeededRandom(key);
     this.targetRng = new SeededRandom(key);
@@ -67,7 +66,7 @@ export class FaultPlanner {
     this.rng.reset(STREAM.fault, index).next();
     const kinds = channel === 'WHITE_FORM' ? WHITE_FORM_FAULTS : CCASS_FAULTS;
     let fault = kinds[this.rng.below(kinds.length)]!;
-    if ((fault === 'REF_REUSED' && position === 0) || (fault === 'QUANTITY_NOT_PERMITTED' && !this.canQuantityNotPermitted) || (fault === 'OUTSIDE_WINDOW' && !this.canOutsideWindow)) {
+    if ((fault === 'REF_REUSED' && position === 0) || (fault === 'QUANTITY_NOT_PERMITTED' && !this.canQuantityNotPermitted)) {
       fault = 'AMOUNT_INCORRECT';
     }
     return { fault, word: this.rng.next() };

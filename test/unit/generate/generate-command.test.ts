@@ -165,4 +165,4 @@ describe('ccass-batch generate', () => {
   });
 });
 
-const PINNED_BOOK_SHA256 = 'b7f7148bdbed33bf194d3dd01bc3d007a661f0f3a35885560e8c7e020df81507';
+const PINNED_BOOK_SHA256 = '1347d134f543839a6f313353ad8df1937fb6a5bbb81e040490428259a3edd22a';
