@@ -14,6 +14,7 @@ import { registerVerify } from './commands/verify';
 import { registerStatus } from './commands/status';
 import { registerLapse } from './commands/lapse';
 import { registerClose } from './commands/close';
+import { registerGenerate } from './commands/generate';
 
 import type { CliIo } from './cli-io';
 
@@ -37,6 +38,7 @@ export function buildProgram(io: CliIo): Command {
   registerStatus(program, io);
   registerClose(program, io);
   registerLapse(program, io);
+  registerGenerate(program, io);
   return program;
 }
 
