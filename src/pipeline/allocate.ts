@@ -5,8 +5,9 @@
  *
  * deriveAllocationOutputs is pure; allocateBook and verifyAllocation are the thin I/O shells.
  */
-import { allocate, findMultipleApplications } from '../allocate';
+import { allocate, ballotPolicyFrom, findMultipleApplications } from '../allocate';
 import { checkFinalPrice } from '../allocate/sizing';
+import type { BallotPolicy } from '../domain/allocation';
 import type { Application, ParticipantRegistry, StoredInstruction } from '../domain/types';
 import { UsageError } from '../domain/errors';
 import type { Offering } from '../offering/schema';
@@ -25,6 +26,11 @@ export interface AllocationParameters {
   seed: string;
   /** `--reallocate` shares, null when not given. */
   reallocateShares: number | null;
+  /**
+   * `--ballot-policy` (validated); null or left out: every pool keeps the offering's exponent.
+   * Recorded in summary.json (`ballot_policy`), from where `verify` reads it back.
+   */
+  ballotPolicy?: BallotPolicy | null;
 }
 
 /**
@@ -67,6 +73,7 @@ export function deriveAllocationOutputs(instructions: readonly StoredInstruction
   const allocation = allocate({
     applications, offering: p.offering, finalPrice: p.finalPrice, seed: p.seed,
     ...(p.reallocateShares !== null ? { reallocateShares: p.reallocateShares } : {}),
+    ...(p.ballotPolicy ? { ballotPolicy: p.ballotPolicy } : {}),
   });
   return buildOutputFiles({
     instructions, multiples, allocation, registry: p.registry, offering: p.offering, finalPrice: p.finalPrice, reallocateShares: p.reallocateShares,
@@ -102,13 +109,33 @@ export type FileVerdict = 'MATCH' | 'DIFFERS' | 'MISSING';
 export interface VerifyReport {
   ok: boolean;
   files: { name: string; verdict: FileVerdict }[];
-  parameters: { finalPrice: string; seed: string; reallocateShares: number | null };
+  parameters: { finalPrice: string; seed: string; reallocateShares: number | null; ballotPolicy: BallotPolicy | null };
 }
 
-/** The parameters a run recorded in its summary.json (final price, seed, reallocation). */
+/**
+ * The ballot policy a run recorded (summary.json `ballot_policy.<pool>.given`), as the policy file
+ * it came from: null when none was given for either pool, or the summary predates the field.
+ */
+function policyFromSummary(recorded: unknown): BallotPolicy | null {
+  if (recorded === undefined || recorded === null) return null;
+  if (typeof recorded !== 'object') throw new UsageError('allocation/summary.json: ballot_policy is not an object');
+  const given: Record<string, unknown> = {};
+  for (const pool of ['A', 'B'] as const) {
+    const entry = (recorded as Record<string, { given?: unknown } | undefined>)[pool];
+    if (entry?.given !== undefined && entry.given !== null) given[pool] = entry.given;
+  }
+  if (Object.keys(given).length === 0) return null;
+  try {
+    return ballotPolicyFrom(given, 'allocation/summary.json ballot_policy');
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** The parameters a run recorded in its summary.json (final price, seed, reallocation, ballot policy). */
 export function parametersFromSummary(bytes: Buffer | null | undefined): VerifyReport['parameters'] {
   if (!bytes) throw new UsageError('allocation/summary.json is missing: nothing to verify');
-  let s: { final_price?: unknown; draw?: { seed?: unknown }; reallocation_requested_shares?: unknown };
+  let s: { final_price?: unknown; draw?: { seed?: unknown }; reallocation_requested_shares?: unknown; ballot_policy?: unknown };
   try {
     s = JSON.parse(bytes.toString('utf8')) as typeof s;
   } catch {
@@ -118,7 +145,7 @@ export function parametersFromSummary(bytes: Buffer | null | undefined): VerifyR
   if (typeof s.final_price !== 'string' || typeof s.draw?.seed !== 'string' || (r !== null && typeof r !== 'number')) {
     throw new UsageError('allocation/summary.json does not record final_price, draw.seed and reallocation_requested_shares');
   }
-  return { finalPrice: s.final_price, seed: s.draw.seed, reallocateShares: r };
+  return { finalPrice: s.final_price, seed: s.draw.seed, reallocateShares: r, ballotPolicy: policyFromSummary(s.ballot_policy) };
 }
 
 /** Re-derives every output file from the kept inputs and compares each byte for byte. */

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { CliIo } from '../cli-io';
-import { loadOfferingFile, loadParticipantsFile } from '../../io/config-files';
+import { loadBallotPolicyFile, loadOfferingFile, loadParticipantsFile } from '../../io/config-files';
 import { allocateBook, AllocationParameters, normaliseFinalPrice, parseReallocateShares, parseSeed } from '../../pipeline/allocate';
 import { describeSummary } from '../../refund/summary';
 
@@ -11,6 +11,7 @@ export interface AllocateOptions {
   finalPrice: string;
   seed: string;
   reallocate?: string;
+  ballotPolicy?: string;
 }
 
 /** Reads and checks every argument; throws (exit code 2) before anything is written. */
@@ -23,6 +24,7 @@ export function readAllocationParameters(opts: AllocateOptions): AllocationParam
     finalPrice: normaliseFinalPrice(opts.finalPrice, offering),
     seed: parseSeed(opts.seed),
     reallocateShares: parseReallocateShares(opts.reallocate),
+    ballotPolicy: opts.ballotPolicy === undefined ? null : loadBallotPolicyFile(opts.ballotPolicy),
   };
 }
 
@@ -33,7 +35,8 @@ export function withAllocationOptions(command: Command): Command {
     .requiredOption('--work <dir>', 'work folder (store/ in, allocation/ out)')
     .requiredOption('--final-price <price>', 'final offer price, within the offering price range, e.g. 3.85')
     .requiredOption('--seed <text>', 'ballot seed (published; the draw is reproducible from it)')
-    .option('--reallocate <shares>', 'shares reallocated to the Hong Kong offering at the issuer\'s discretion');
+    .option('--reallocate <shares>', 'shares reallocated to the Hong Kong offering at the issuer\'s discretion')
+    .option('--ballot-policy <file>', 'ballot policy JSON per pool, e.g. {"A": {"first_row_pct": "5.00"}, "B": {"exponent": 1}} (docs/ballot.md)');
 }
 
 /** `allocate`: closes the book and writes <work>/allocation/ (docs/formats-output.md). */

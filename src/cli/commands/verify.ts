@@ -11,8 +11,8 @@ class OutputsDifferError extends Error {
 }
 
 /**
- * `verify`: re-derives the allocation from the store and the price, seed and reallocation
- * recorded in allocation/summary.json; prints one line per output file. Exit 0 when every file
+ * `verify`: re-derives the allocation from the store and the price, seed, reallocation and ballot
+ * policy recorded in allocation/summary.json; prints one line per output file. Exit 0 when every file
  * matches byte for byte, 1 when any differs or is missing.
  */
 export function registerVerify(program: Command, io: CliIo): void {
@@ -25,7 +25,8 @@ export function registerVerify(program: Command, io: CliIo): void {
     .action(async (opts: { work: string; offering: string; participants: string }) => {
       const report = await verifyAllocation(opts.work, loadOfferingFile(opts.offering), loadParticipantsFile(opts.participants));
       const p = report.parameters;
-      io.stdout(`re-derived at final price ${p.finalPrice}, seed "${p.seed}"${p.reallocateShares !== null ? `, reallocation ${p.reallocateShares}` : ''}\n`);
+      const policy = p.ballotPolicy === null ? '' : `, ballot policy ${JSON.stringify(p.ballotPolicy)}`;
+      io.stdout(`re-derived at final price ${p.finalPrice}, seed "${p.seed}"${p.reallocateShares !== null ? `, reallocation ${p.reallocateShares}` : ''}${policy}\n`);
       io.stdout(report.files.map((f) => `${f.verdict.padEnd(7)} ${f.name}`).join('\n') + '\n');
       const bad = report.files.filter((f) => f.verdict !== 'MATCH');
       if (bad.length > 0) throw new OutputsDifferError(`verify: ${bad.length} of ${report.files.length} output files do not match (${bad.map((f) => f.name).join(', ')})`);
