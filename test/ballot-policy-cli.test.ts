@@ -140,6 +140,21 @@ describe('preview', () => {
     expect(lines).toHaveLength(12);
   });
 
+  test('several policies over one reading of the book: one preview each, a refused one said in place (exit 2)', async () => {
+    const b = await book();
+    const [p40, p10, pro] = ['{"A": {"first_row_pct": "40"}}', '{"A": {"first_row_pct": "10"}}', '{"A": {"exponent": 1}}'].map(policyFile);
+    const r = await runCli(previewArgs(b, '--ballot-policy', p40!, '--ballot-policy', p10!, '--ballot-policy', pro!));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain(`== policy 1 of 3: ${p40}\npreview of 0020`);
+    expect(r.stdout).toMatch(/160 out of 400 applicants to receive 1,000 shares +40\.00/);
+    expect(r.stdout).toContain(`== policy 2 of 3: ${p10}\nrefused: pool A: first_row_pct 10 asks 40 lots`);
+    expect(r.stdout).toMatch(/== policy 3 of 3: .*\n(.*\n){5}ballot policy: pool A exponent 1 \(as given\): 1,000 shares applied, 118 of 400 win one lot more \(29\.50%\)/);
+    expect(r.stderr).toBe(`ccass-batch: 1 of 3 policies refused (${p10}); the others are printed above\n`);
+    const csv = await runCli(previewArgs(b, '--ballot-policy', p40!, '--ballot-policy', pro!, '--format', 'csv'));
+    expect(csv.code).toBe(2);
+    expect(csv.stderr).toMatch(/--format csv prints one basis file/);
+  });
+
   test.each([
     [['--format', 'xml'], /--format "xml" must be table or csv/],
     [['--final-price', '4.20'], /outside the offer price range/],

@@ -6,6 +6,7 @@
  */
 import { countQuantities, planAllocation, type AllocationPlan } from '../allocate';
 import type { BallotPolicy } from '../domain/allocation';
+import { UsageError } from '../domain/errors';
 import type { Offering } from '../offering/schema';
 import { readStoredInstructions } from '../io/store';
 import { selectApplications } from './allocate';
@@ -23,17 +24,37 @@ export interface PreviewResult {
   multipleApplications: number;
 }
 
-/** Pure: the plan for a book already read. */
-export function planPreview(instructions: Parameters<typeof selectApplications>[0], p: PreviewParameters): PreviewResult {
+/** One of several policies tried: its plan, or why the pool cannot take it (UsageError). */
+export type PolicyPreview = PreviewResult | { error: UsageError };
+
+/**
+ * Pure: the plans for a book already read, one per ballot policy to try (the book is selected
+ * once; each further policy costs only its plan, well under a second on a million applications).
+ */
+export function planPreviews(instructions: Parameters<typeof selectApplications>[0], p: Omit<PreviewParameters, 'ballotPolicy'>, policies: readonly (BallotPolicy | null)[]): PolicyPreview[] {
   const { multiples, applications } = selectApplications(instructions);
-  const plan = planAllocation({
-    quantities: countQuantities(applications), offering: p.offering, finalPrice: p.finalPrice,
-    ...(p.reallocateShares !== null ? { reallocateShares: p.reallocateShares } : {}),
-    ...(p.ballotPolicy !== null ? { ballotPolicy: p.ballotPolicy } : {}),
+  const quantities = countQuantities(applications);
+  return policies.map((policy): PolicyPreview => {
+    try {
+      const plan = planAllocation({
+        quantities, offering: p.offering, finalPrice: p.finalPrice,
+        ...(p.reallocateShares !== null ? { reallocateShares: p.reallocateShares } : {}),
+        ...(policy !== null ? { ballotPolicy: policy } : {}),
+      });
+      return { plan, multipleApplications: multiples.size };
+    } catch (e) {
+      if (e instanceof UsageError && policies.length > 1) return { error: e };
+      throw e;
+    }
   });
-  return { plan, multipleApplications: multiples.size };
 }
 
+/** The preview for one policy (an unaffordable policy throws its UsageError). */
 export async function previewBook(work: string, p: PreviewParameters): Promise<PreviewResult> {
-  return planPreview(await readStoredInstructions(work), p);
+  return planPreviews(await readStoredInstructions(work), p, [p.ballotPolicy])[0] as PreviewResult;
+}
+
+/** Several policies over one reading of the book, in the order given; each may fail on its own. */
+export async function previewPolicies(work: string, p: Omit<PreviewParameters, 'ballotPolicy'>, policies: readonly (BallotPolicy | null)[]): Promise<PolicyPreview[]> {
+  return planPreviews(await readStoredInstructions(work), p, policies);
 }

@@ -119,14 +119,13 @@ const money = (text: string) => {
 
 /**
  * One pool's policy in words, e.g. `pool A first_row_pct 5.00 -> exponent 0.555: 1,000 shares
- * applied, 1,586 of 31,717 win one lot more (5.00%)`, `pool B offering default, exponent 0.66:
+ * applied, 1,586 of 31,717 win one lot more (5.00%)`, `pool B offering default exponent 0.66:
  * ...`, or `pool B in full (not oversubscribed)`.
  */
 export function describePolicyOutcome(pool: string, p: PoolPolicyOutcome): string {
   if (p.exponent === null) return `pool ${pool} in full (not oversubscribed${p.given === null ? '' : `; ${describePoolPolicy(p.given)} not used`})`;
-  const how = p.given !== null && 'first_row_pct' in p.given
-    ? `${describePoolPolicy(p.given)} -> exponent ${p.exponent}`
-    : `${describePoolPolicy(p.given)}, exponent ${p.exponent}`;
+  const how = p.given === null ? `offering default exponent ${p.exponent}`
+    : 'first_row_pct' in p.given ? `${describePoolPolicy(p.given)} -> exponent ${p.exponent}` : `exponent ${p.exponent} (as given)`;
   const r = p.first_row;
   if (r === null) return `pool ${pool} ${how}`;
   const base = r.base_shares > 0 ? `${thousands(r.base_shares)} shares each` : '';
