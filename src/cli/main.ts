@@ -15,6 +15,7 @@ import { registerStatus } from './commands/status';
 import { registerLapse } from './commands/lapse';
 import { registerClose } from './commands/close';
 import { registerGenerate } from './commands/generate';
+import { registerPreview } from './commands/preview';
 
 import type { CliIo } from './cli-io';
 
@@ -39,6 +40,7 @@ export function buildProgram(io: CliIo): Command {
   registerClose(program, io);
   registerLapse(program, io);
   registerGenerate(program, io);
+  registerPreview(program, io);
   return program;
 }
 

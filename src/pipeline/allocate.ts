@@ -54,6 +54,7 @@ export function deriveAllocationOutputs(instructions: readonly StoredInstruction
   const allocation = allocate({
     applications, offering: p.offering, finalPrice: p.finalPrice, seed: p.seed,
     ...(p.reallocateShares !== null ? { reallocateShares: p.reallocateShares } : {}),
+    ...(p.ballotPolicy ? { ballotPolicy: p.ballotPolicy } : {}),
   });
   return buildOutputFiles({
     instructions, multiples, allocation, registry: p.registry, offering: p.offering, finalPrice: p.finalPrice, reallocateShares: p.reallocateShares,

@@ -51,7 +51,7 @@ export function buildOutputFiles(input: OutputFilesInput): OutputFiles {
     instructions: input.instructions, multiples: input.multiples, allocation, finalPrice: input.finalPrice, fees: offering.fees,
   });
   const results = buildResultRows(settlements);
-  const basis = buildBasisRows(allocation.basis);
+  const basis = buildBasisRows(allocation.basis, allocation.policy);
   const refunds = buildRefundRows(settlements, input.registry);
   const deposits = buildDepositRows(settlements);
   const certificates = buildCertificateRows(settlements, offering.certificates.collect_in_person_min_shares);

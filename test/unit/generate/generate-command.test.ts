@@ -165,4 +165,4 @@ describe('ccass-batch generate', () => {
   });
 });
 
-const PINNED_BOOK_SHA256 = '1347d134f543839a6f313353ad8df1937fb6a5bbb81e040490428259a3edd22a';
+const PINNED_BOOK_SHA256 = '5d151d3397ea71658b97c089280b53f39c543468185833307dee3e2841f2b506';
