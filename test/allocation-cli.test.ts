@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { instruction, rejected } from './unit/refund/book-builders';
@@ -21,13 +22,14 @@ const allocateArgs = (work: string, price: string, ...more: string[]) =>
   ['allocate', '--offering', OFFERING, '--participants', PARTICIPANTS, '--work', work, '--final-price', price, '--seed', 'cli-test', ...more];
 
 describe('ccass-batch allocate', () => {
-  test('writes book-closed.json and the seven output files; prints a summary', async () => {
+  test('closes the book, writes the seven output files and records the allocation; prints a summary', async () => {
     const work = await smallBook();
-    const r = await runCli(allocateArgs(work, '3.85'));
+    const r = await runCli(allocateArgs(work, '3.85', '--operator', 'registrar-1'));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^book closed at \d{4}-\d\d-\d\dT[\d:.]+Z: 0 file\(s\)/m);
     expect(r.stdout).toMatch(/valid applications: 2/);
-    expect(existsSync(path.join(work, 'book-closed.json'))).toBe(true);
+    expect(existsSync(path.join(work, 'book-closed.json'))).toBe(false);
     expect(readdirSync(path.join(work, 'allocation')).sort()).toEqual(
       ['basis-of-allocation.csv', 'ccass-deposits.csv', 'certificates.csv', 'manifest.json', 'refunds.csv', 'results.csv', 'summary.json'],
     );
@@ -37,17 +39,30 @@ describe('ccass-batch allocate', () => {
     const summary = JSON.parse(readFileSync(path.join(work, 'allocation/summary.json'), 'utf8'));
     expect(summary.final_price).toBe('3.85');
     expect(summary.draw.seed).toBe('cli-test');
+    const lifecycle = JSON.parse(readFileSync(path.join(work, 'lifecycle.json'), 'utf8'));
+    expect(lifecycle.transitions.map((t: { to: string }) => t.to)).toEqual(['open', 'closed', 'allocating', 'allocated']);
+    const allocated = lifecycle.transitions[3];
+    expect(allocated).toMatchObject({
+      command: 'allocate', operator: 'registrar-1', pid: process.pid,
+      parameters: { final_price: '3.85', seed: 'cli-test', reallocate_shares: null, ballot_policy: null },
+      book_sha256: summary.draw.book_sha256,
+      manifest_sha256: createHash('sha256').update(readFileSync(path.join(work, 'allocation/manifest.json'))).digest('hex'),
+      supersedes: null,
+    });
+    expect(existsSync(path.join(work, 'lock.json'))).toBe(false);
   });
 
-  test('running twice gives the same bytes (book-closed.json is kept, idempotent)', async () => {
+  test('the same allocation again (3.90 then 3.9) writes nothing and says so', async () => {
     const work = await smallBook();
     expect((await runCli(allocateArgs(work, '3.90'))).code).toBe(0);
     const read = () => Object.fromEntries(readdirSync(path.join(work, 'allocation')).map((n) => [n, readFileSync(path.join(work, 'allocation', n), 'utf8')]));
     const first = read();
-    const closed = readFileSync(path.join(work, 'book-closed.json'), 'utf8');
-    expect((await runCli(allocateArgs(work, '3.9'))).code).toBe(0);
+    const lifecycle = readFileSync(path.join(work, 'lifecycle.json'), 'utf8');
+    const again = await runCli(allocateArgs(work, '3.9'));
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^already final: allocated with final price 3\.90, seed "cli-test" at .* nothing written$/m);
     expect(read()).toEqual(first);
-    expect(readFileSync(path.join(work, 'book-closed.json'), 'utf8')).toBe(closed);
+    expect(readFileSync(path.join(work, 'lifecycle.json'), 'utf8')).toBe(lifecycle);
   });
 
   test.each([['3.84'], ['4.00'], ['abc'], ['3.8511'], ['-3.90']])('final price %s: one-line error, exit 2, nothing written', async (price) => {
@@ -56,7 +71,7 @@ describe('ccass-batch allocate', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/final-price/);
-    expect(existsSync(path.join(work, 'book-closed.json'))).toBe(false);
+    expect(existsSync(path.join(work, 'lifecycle.json'))).toBe(false);
     expect(existsSync(path.join(work, 'allocation'))).toBe(false);
   });
 
@@ -65,7 +80,7 @@ describe('ccass-batch allocate', () => {
     const r = await runCli(allocateArgs(work, '3.99', '--reallocate', '1000000'));
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(existsSync(path.join(work, 'book-closed.json'))).toBe(false);
+    expect(existsSync(path.join(work, 'lifecycle.json'))).toBe(false);
     expect(existsSync(path.join(work, 'allocation'))).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { readOutputFolder, writeBookClosed, writeOutputFolder } from '../src/io/outputs';
+import { createHash } from 'node:crypto';
+import { archiveOutputFolder, readOutputFolder, writeOutputFolder } from '../src/io/outputs';
 import { tempDir } from './unit/refund/cli-harness';
 
 describe('io/outputs', () => {
@@ -16,14 +17,21 @@ describe('io/outputs', () => {
     expect(found.get('missing.csv')).toBeNull();
   });
 
-  test('book-closed.json is written once and never rewritten', async () => {
-    const work = tempDir('closed');
-    await writeBookClosed(work, '0020');
-    const file = path.join(work, 'book-closed.json');
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ book_closed: true, stock_code: '0020' });
-    writeFileSync(file, 'kept\n');
-    await writeBookClosed(work, '0020');
-    expect(readFileSync(file, 'utf8')).toBe('kept\n');
-    expect(existsSync(file)).toBe(true);
+  test('a superseded allocation is kept byte for byte, only if it is the recorded one; a second keep is a no-op', async () => {
+    const dir = path.join(tempDir('archive'), 'allocation');
+    const manifest = JSON.stringify({ files: [{ name: 'a.csv' }, { name: 'b.json' }] }) + '\n';
+    await writeOutputFolder(dir, [{ name: 'a.csv', content: 'x,1\n' }, { name: 'b.json', content: '{}\n' }, { name: 'manifest.json', content: manifest }]);
+    const sha = createHash('sha256').update(manifest).digest('hex');
+    const archive = path.join(dir, 'superseded', '1');
+    await expect(archiveOutputFolder(dir, archive, 'manifest.json', 'f'.repeat(64))).rejects.toThrow(/not the manifest recorded/);
+    expect(existsSync(archive)).toBe(false);
+    await archiveOutputFolder(dir, archive, 'manifest.json', sha);
+    expect(readdirSync(archive).sort()).toEqual(['a.csv', 'b.json', 'manifest.json']);
+    expect(readFileSync(path.join(archive, 'a.csv'), 'utf8')).toBe('x,1\n');
+    expect(readFileSync(path.join(archive, 'manifest.json'), 'utf8')).toBe(manifest);
+    writeFileSync(path.join(dir, 'a.csv'), 'changed\n');
+    await archiveOutputFolder(dir, archive, 'manifest.json', sha);
+    expect(readFileSync(path.join(archive, 'a.csv'), 'utf8')).toBe('x,1\n');
+    expect(readdirSync(path.join(dir, 'superseded'))).toEqual(['1']);
   });
 });

@@ -82,7 +82,7 @@ describe('ingestInbox', () => {
     expect(await listStoredFiles(work)).toHaveLength(1);
   });
 
-  it('BOOK_CLOSED once book-closed.json exists; the file is quarantined untouched', async () => {
+  it('BOOK_CLOSED once book-closed.json (a book closed by an earlier version) exists; the file is quarantined untouched', async () => {
     const inbox = path.join(tmp, 'inbox');
     const work = path.join(tmp, 'work');
     mkdirSync(work, { recursive: true });
@@ -93,7 +93,7 @@ describe('ingestInbox', () => {
     expect(r.files[0]).toMatchObject({ outcome: 'FILE_REJECTED', reason_code: 'BOOK_CLOSED' });
     expect(readFileSync(path.join(work, 'quarantine/BRK001/late.csv')).equals(bytes)).toBe(true);
     expect(readFileSync(path.join(work, 'outbox/BRK001/late.csv.ack.csv'), 'utf8')).toBe(
-      'line,instruction_ref,status,reason_code,detail\n0,,FILE_REJECTED,BOOK_CLOSED,arrived after the book was closed for allocation\n',
+      'line,instruction_ref,status,reason_code,detail\n0,,FILE_REJECTED,BOOK_CLOSED,arrived after the book was closed for allocation (the book was closed)\n',
     );
   });
 

@@ -1,8 +1,9 @@
 /**
  * The `ccass-batch` command line: a thin shell. Each command lives in commands/<name>.ts and
  * registers itself on the program; the work is done by the pipeline (src/pipeline/).
- * Exit codes: 0 ran (rejections are results), 2 unusable arguments or configuration,
- * 70 internal invariant broken, 74 storage fault. Errors print one line on stderr.
+ * Exit codes: 0 ran (rejections are results), 1 verify found a difference, 2 unusable arguments
+ * or configuration, 3 the book's state refuses the command, 70 internal invariant broken,
+ * 74 storage fault, 75 the work folder is held by another process. Errors print one line on stderr.
  */
 import { Command, CommanderError } from 'commander';
 import { registerAmounts } from './commands/amounts';
@@ -10,6 +11,11 @@ import { registerIngest } from './commands/ingest';
 import { registerAllocate } from './commands/allocate';
 import { registerRun } from './commands/run';
 import { registerVerify } from './commands/verify';
+import { registerStatus } from './commands/status';
+import { registerLapse } from './commands/lapse';
+import { registerClose } from './commands/close';
+import { registerGenerate } from './commands/generate';
+import { registerPreview } from './commands/preview';
 import { registerServe } from './commands/serve';
 import { registerAnnounce } from './commands/announce';
 
@@ -32,6 +38,11 @@ export function buildProgram(io: CliIo): Command {
   registerAllocate(program, io);
   registerRun(program, io);
   registerVerify(program, io);
+  registerStatus(program, io);
+  registerClose(program, io);
+  registerLapse(program, io);
+  registerGenerate(program, io);
+  registerPreview(program, io);
   registerServe(program, io);
   registerAnnounce(program, io);
   return program;

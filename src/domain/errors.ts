@@ -27,3 +27,17 @@ export class InvariantError extends Error {
   readonly code = 'INVARIANT_BROKEN';
   readonly exitCode = 70;
 }
+
+/** The book's state refuses the command (a second allocation unasked, a folder with no book...). */
+export class BookStateError extends Error {
+  override readonly name = 'BookStateError';
+  readonly code = 'BOOK_STATE';
+  readonly exitCode = 3;
+}
+
+/** Another process holds the work folder (one writer at a time); try again when it finishes. */
+export class WorkFolderBusyError extends Error {
+  override readonly name = 'WorkFolderBusyError';
+  readonly code = 'WORK_FOLDER_BUSY';
+  readonly exitCode = 75;
+}

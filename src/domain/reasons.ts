@@ -65,6 +65,7 @@ const entries = [
   { code: 'PAYMENT_LATE', level: 'RECORD', clause: 'Acceptance windows', predicate: 'is outside the White Form payment window (before the application or after the deadline)', example: 'paid 2021-12-23T12:00:01' },
   // --- at allocation (instruction-file.md, last paragraph) ---
   { code: 'MULTIPLE_APPLICATION', level: 'ALLOCATION', clause: 'Multiple applications', predicate: 'appears in more than one valid instruction (multiple application)', example: 'HKID:A1234563 first applicant at BRK001 and joint applicant at INV001' },
+  { code: 'OFFERING_LAPSED', level: 'ALLOCATION', clause: 'Lapse (the conditions of the offering were not fulfilled)', predicate: 'was not allotted: the offering lapsed and every amount paid is refunded in full', example: '`ccass-batch lapse --reason ...` after the underwriting was terminated' },
 ] as const satisfies readonly ReasonEntry[];
 
 export type ReasonCode = (typeof entries)[number]['code'];

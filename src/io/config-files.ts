@@ -7,6 +7,8 @@ import { parse } from 'csv-parse/sync';
 import { ConfigInvalidError } from '../domain/errors';
 import { CHANNELS, Channel, Participant } from '../domain/types';
 import { parseOffering } from '../offering/load-offering';
+import { parseBallotPolicy } from '../allocate/ballot-policy';
+import type { BallotPolicy } from '../domain/allocation';
 import type { Offering } from '../offering/schema';
 
 function readText(file: string, what: string): string {
@@ -19,6 +21,11 @@ function readText(file: string, what: string): string {
 
 export function loadOfferingFile(file: string): Offering {
   return parseOffering(readText(file, 'offering'), file);
+}
+
+/** `--ballot-policy FILE` (docs/ballot.md). */
+export function loadBallotPolicyFile(file: string): BallotPolicy {
+  return parseBallotPolicy(readText(file, 'ballot policy'), file);
 }
 
 const REGISTRY_COLUMNS = ['participant_id', 'participant_type', 'name', 'designated_bank_account', 'status'];

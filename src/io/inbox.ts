@@ -117,13 +117,3 @@ export async function moveIntoFolder(source: string, folder: string, name: strin
     return target;
   }
 }
-
-/** The book is closed once the allocation has written `<work>/book-closed.json`. */
-export async function isBookClosed(work: string): Promise<boolean> {
-  try {
-    await fs.access(path.join(work, 'book-closed.json'));
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,5 +1,5 @@
 /**
- * Writes an allocation's output folder and the book-closed marker. The only file code of the
+ * Writes an allocation's output folder, and keeps a superseded one. The only file code of the
  * allocation; the contents come ready-made from src/pipeline/allocate.ts.
  *
  * The folder is written all-or-nothing as far as a file system allows: the previous manifest is
@@ -9,19 +9,13 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { StorageError } from '../domain/errors';
-import { writeFileAtomic } from './atomic-write';
 
 export const ALLOCATION_DIR = 'allocation';
-export const BOOK_CLOSED_FILE = 'book-closed.json';
 
 export function allocationDir(work: string): string {
   return path.join(work, ALLOCATION_DIR);
-}
-
-export function bookClosedPath(work: string): string {
-  return path.join(work, BOOK_CLOSED_FILE);
 }
 
 async function writeTemp(dir: string, name: string, content: string): Promise<string> {
@@ -68,22 +62,47 @@ export async function readOutputFolder(dir: string, names: readonly string[]): P
   return found;
 }
 
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
 /**
- * Closes the book: from now on ingest rejects new files with BOOK_CLOSED. Idempotent: an existing
- * marker is left as it is (the book was closed by an earlier run). The content is fixed text, no
- * time, so a re-run changes nothing.
+ * Keeps the allocation now in `dir` under `archive` byte for byte (every file its manifest lists,
+ * and the manifest), before a new allocation replaces it. The manifest must be the one recorded
+ * (`manifestSha256`): an allocation folder that no longer matches its record is not kept as if it
+ * were. Written to a temporary folder and renamed, so `archive` is whole or absent; an `archive`
+ * already holding that manifest (a run that stopped after keeping it) is left as it is.
  */
-export async function writeBookClosed(work: string, stockCode: string): Promise<void> {
-  const file = bookClosedPath(work);
-  try {
-    await fs.access(file);
-    return;
-  } catch {
-    // not closed yet
+export async function archiveOutputFolder(dir: string, archive: string, manifestName: string, manifestSha256: string): Promise<void> {
+  const existing = await fs.readFile(path.join(archive, manifestName)).catch(() => null);
+  if (existing) {
+    if (sha256(existing) === manifestSha256) return;
+    throw new StorageError(`${archive} already exists and holds another allocation; not overwritten`);
   }
+  const manifestBytes = await fs.readFile(path.join(dir, manifestName)).catch(() => null);
+  if (!manifestBytes || sha256(manifestBytes) !== manifestSha256) {
+    throw new StorageError(`${dir}/${manifestName} is not the manifest recorded for the allocation being replaced (sha256 ${manifestSha256}); run verify, nothing was changed`);
+  }
+  let names: string[];
   try {
-    await writeFileAtomic(file, JSON.stringify({ book_closed: true, stock_code: stockCode }, null, 2) + '\n');
+    names = (JSON.parse(manifestBytes.toString('utf8')) as { files: { name: string }[] }).files.map((f) => f.name);
   } catch (e) {
-    throw new StorageError(`cannot write ${file}: ${(e as Error).message}`);
+    throw new StorageError(`${dir}/${manifestName}: not a manifest (${(e as Error).message})`);
+  }
+  const tmp = `${archive}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await fs.mkdir(tmp, { recursive: true });
+    for (const name of [...names, manifestName]) {
+      const bytes = await fs.readFile(path.join(dir, name));
+      const handle = await fs.open(path.join(tmp, name), 'wx');
+      try {
+        await handle.writeFile(bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    }
+    await fs.rename(tmp, archive);
+  } catch (e) {
+    await fs.rm(tmp, { recursive: true, force: true });
+    throw new StorageError(`cannot keep ${dir} in ${archive}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }

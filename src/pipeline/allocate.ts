@@ -1,53 +1,40 @@
 /**
- * The allocation step: the durable book (every stored instruction) + participant registry +
- * offering + final price + seed -> the contents of every output file, then written into
- * `<work>/allocation/`. Also `verify`, which re-derives the files and compares bytes.
+ * The allocation step, under the book's lifecycle (pipeline/book.ts): the durable book (every
+ * stored instruction) + participant registry + offering + parameters -> the contents of every
+ * output file, written into `<work>/allocation/`, and the book recorded as allocated (or lapsed).
  *
- * deriveAllocationOutputs is pure; allocateBook and verifyAllocation are the thin I/O shells.
+ *   1. plan      may this allocation be written? (src/book/lifecycle.ts: a second one unasked, or
+ *                one after a lapse, is refused naming the first; the same one again is a no-op)
+ *   2. close     an open book is closed now; the files in its inboxes at this instant (the
+ *                arrivals) are ingested first, with the lists closed. Before closing, the outputs
+ *                are derived once, so parameters the allocation refuses stop everything with
+ *                nothing written.
+ *   3. intent    `allocating` recorded with the parameters (a crash is finished by repeating the
+ *                same command, never replaced by another silently)
+ *   4. keep      a superseded allocation is copied to allocation/superseded/<n>/ byte for byte
+ *   5. write     the output files (io/outputs.ts: manifest last)
+ *   6. final     `allocated` recorded with the parameters, the book's hash and the manifest's hash
+ *
+ * The caller holds the work-folder lock (pipeline/book.ts holdWorkFolder).
+ * deriveAllocationOutputs and deriveLapseOutputs are pure.
  */
-import { allocate, findMultipleApplications } from '../allocate';
-import { checkFinalPrice } from '../allocate/sizing';
+import * as path from 'node:path';
+import { allocate, allocateNothing, findMultipleApplications } from '../allocate';
+import { FinalTransition, Lifecycle, OutcomePlan, planAllocation, planLapse, Supersession, Transition, viewOf } from '../book/lifecycle';
 import type { Application, ParticipantRegistry, StoredInstruction } from '../domain/types';
-import { UsageError } from '../domain/errors';
 import type { Offering } from '../offering/schema';
-import { buildOutputFiles, OUTPUT_FILE_NAMES, OutputFiles } from '../refund/output-files';
+import { buildOutputFiles, OutputFiles } from '../refund/output-files';
+import { MANIFEST_NAME, sha256Hex } from '../refund/manifest';
 import { applicationKey, sortInstructions } from '../refund/settlement';
 import type { Summary } from '../refund/summary';
 import { listStoredFiles, readStoredInstructions } from '../io/store';
-import { allocationDir, readOutputFolder, writeBookClosed, writeOutputFolder } from '../io/outputs';
+import { allocationDir, archiveOutputFolder, readOutputFolder, writeOutputFolder } from '../io/outputs';
 import { ingestInbox, IngestReport } from './ingest';
+import { actorAt, addTransition, BookActor, closeBook, loadBook, recordInbox, rememberInbox } from './book';
+import { ingestArrivals } from './close';
+import { AllocationParameters, allocationRecord } from './allocation-parameters';
 
-export interface AllocationParameters {
-  offering: Offering;
-  registry: ParticipantRegistry;
-  /** Normalised by normaliseFinalPrice. */
-  finalPrice: string;
-  seed: string;
-  /** `--reallocate` shares, null when not given. */
-  reallocateShares: number | null;
-}
-
-/**
- * The final price as canonical text (`3.9` and `3.900` both become `3.90`), so the same price
- * always gives the same bytes. It must be a decimal with at most 3 places within the offering's
- * [price.minimum, price.maximum]; otherwise UsageError (exit code 2), before anything is written.
- */
-export function normaliseFinalPrice(text: string, offering: Offering): string {
-  if (!/^(0|[1-9][0-9]*)(\.[0-9]{1,3})?$/.test(text)) throw new UsageError(`--final-price "${text}" is not a price such as 3.99 (at most 3 decimals)`);
-  const price = checkFinalPrice(text, offering, '--final-price');
-  return price.decimalPlaces() <= 2 ? price.toFixed(2) : price.toString();
-}
-
-export function parseReallocateShares(text: string | undefined): number | null {
-  if (text === undefined) return null;
-  if (!/^(0|[1-9][0-9]*)$/.test(text) || !Number.isSafeInteger(Number(text))) throw new UsageError(`--reallocate "${text}" is not a whole number of shares`);
-  return Number(text);
-}
-
-export function parseSeed(text: string): string {
-  if (text.trim() === '') throw new UsageError('--seed must not be empty');
-  return text;
-}
+export * from './allocation-parameters';
 
 /** Accepted instructions minus the multiple applications become the applications of the draw. */
 export function selectApplications(instructions: readonly StoredInstruction[]): { multiples: Set<string>; applications: Application[] } {
@@ -67,72 +54,125 @@ export function deriveAllocationOutputs(instructions: readonly StoredInstruction
   const allocation = allocate({
     applications, offering: p.offering, finalPrice: p.finalPrice, seed: p.seed,
     ...(p.reallocateShares !== null ? { reallocateShares: p.reallocateShares } : {}),
+    ...(p.ballotPolicy ? { ballotPolicy: p.ballotPolicy } : {}),
   });
   return buildOutputFiles({
     instructions, multiples, allocation, registry: p.registry, offering: p.offering, finalPrice: p.finalPrice, reallocateShares: p.reallocateShares,
   });
 }
 
+/** Pure: the book of a lapsed offering -> the output files (nothing allotted, all refunded). */
+export function deriveLapseOutputs(instructions: readonly StoredInstruction[], p: { offering: Offering; registry: ParticipantRegistry; reason: string }): OutputFiles {
+  const { multiples, applications } = selectApplications(instructions);
+  const allocation = allocateNothing({ applications, offering: p.offering });
+  return buildOutputFiles({
+    instructions, multiples, allocation, registry: p.registry, offering: p.offering, finalPrice: null, reallocateShares: null, lapse: { reason: p.reason },
+  });
+}
+
 export interface AllocateReport {
   dir: string;
   summary: Summary;
-  files: { name: string; content: string }[];
+  /** The close made by this command (null when the book was closed before). */
+  closed: { at: string; arrivals: number; ingest: IngestReport[] } | null;
+  /** Set when the same allocation was already final: nothing was written. */
+  already: FinalTransition | null;
+  /** Where the allocation this one replaced is kept, when it replaced one. */
+  superseded: Supersession | null;
+}
+
+export interface OutcomeOptions {
+  actor: BookActor;
+  /** `--supersede --reason TEXT`: replace a final allocation (or lapse), keeping it. */
+  supersede?: { reason: string } | null;
+  /** Inboxes feeding the book (recorded; the close looks for arrivals there). */
+  inboxes?: readonly string[];
 }
 
 const storeFingerprint = async (work: string) => (await listStoredFiles(work)).map((m) => `${m.participant_id}/${m.file_sha256}`).join('\n');
 
+interface Outcome {
+  plan: OutcomePlan;
+  l: Lifecycle;
+  closed: AllocateReport['closed'];
+  outputs: OutputFiles | null;
+}
+
 /**
- * Closes the book and writes the allocation. Everything is derived once before the book is
- * closed, so arguments the allocation refuses (a reallocation it does not allow, a participant
- * missing from the registry) stop the command with nothing written. If a file was committed to
- * the store while the book was being closed, the outputs are derived again from the final book.
+ * Steps 1-2, shared by allocate and lapse: the plan, and the close with its arrivals when the
+ * book is still open. `derive` is run before closing (refused parameters write nothing) and again
+ * only if the arrivals changed the book.
  */
-export async function allocateBook(work: string, p: AllocationParameters): Promise<AllocateReport> {
+async function planAndClose(
+  work: string, offering: Offering, registry: ParticipantRegistry, o: OutcomeOptions,
+  plan: (l: Lifecycle) => OutcomePlan, derive: (instructions: StoredInstruction[]) => OutputFiles,
+): Promise<Outcome> {
+  let l = await loadBook(work, offering, o.actor);
+  for (const inbox of o.inboxes ?? []) l = rememberInbox(l, inbox);
+  let planned = plan(l);
+  let outputs: OutputFiles | null = null;
+  let closed: AllocateReport['closed'] = null;
   const before = await storeFingerprint(work);
-  let outputs = deriveAllocationOutputs(await readStoredInstructions(work), p);
-  await writeBookClosed(work, p.offering.stock_code);
-  if ((await storeFingerprint(work)) !== before) outputs = deriveAllocationOutputs(await readStoredInstructions(work), p);
+  if (planned.kind === 'close-first') {
+    outputs = derive(await readStoredInstructions(work));
+    l = await closeBook(work, l, o.actor);
+    const c = viewOf(l).closed!;
+    closed = { at: c.at, arrivals: c.arrivals.length, ingest: [] };
+    planned = plan(l);
+  }
+  if (planned.kind === 'already') return { plan: planned, l, closed, outputs: null };
+  const ingest = await ingestArrivals(work, l, { offering, registry }, o.actor);
+  if (closed) closed.ingest = ingest;
+  if (outputs === null || (await storeFingerprint(work)) !== before) outputs = derive(await readStoredInstructions(work));
+  return { plan: planned, l, closed, outputs };
+}
+
+/** Steps 3-6: intent, keep the superseded outputs, write, record the final transition. */
+async function writeOutcome(
+  work: string, l: Lifecycle, plan: Extract<OutcomePlan, { kind: 'write' }>, outputs: OutputFiles, actor: BookActor,
+  intent: (supersedes: Supersession | null) => Transition, final: (supersedes: Supersession | null, manifestSha256: string) => Transition,
+): Promise<void> {
+  const replaced = viewOf(l).final;
+  let book = l;
+  if (!plan.resume) book = await addTransition(work, book, intent(plan.supersedes), actor);
+  if (plan.supersedes && replaced) {
+    await archiveOutputFolder(allocationDir(work), path.join(work, plan.supersedes.folder), MANIFEST_NAME, replaced.manifest_sha256);
+  }
+  await writeOutputFolder(allocationDir(work), outputs.files);
+  const manifest = outputs.files.find((f) => f.name === MANIFEST_NAME)!;
+  await addTransition(work, book, final(plan.supersedes, sha256Hex(manifest.content)), actor);
+}
+
+async function readSummary(work: string): Promise<Summary> {
+  const bytes = (await readOutputFolder(allocationDir(work), ['summary.json'])).get('summary.json');
+  return JSON.parse(bytes?.toString('utf8') ?? '{}') as Summary;
+}
+
+/** Allocates the book: close (with its arrivals) if still open, then write and record. */
+export async function allocateBook(work: string, p: AllocationParameters, o: OutcomeOptions): Promise<AllocateReport> {
+  const record = allocationRecord(p);
+  const supersede = o.supersede ?? null;
+  const out = await planAndClose(work, p.offering, p.registry, o, (l) => planAllocation(l, record, supersede), (i) => deriveAllocationOutputs(i, p));
   const dir = allocationDir(work);
-  await writeOutputFolder(dir, outputs.files);
-  return { dir, summary: outputs.summary, files: outputs.files };
+  if (out.plan.kind === 'already') return { dir, summary: await readSummary(work), closed: out.closed, already: out.plan.final, superseded: null };
+  if (out.plan.kind !== 'write' || !out.outputs) throw new Error('unreachable: the book was closed above');
+  const outputs = out.outputs;
+  await writeOutcome(work, out.l, out.plan, outputs, o.actor,
+    (supersedes) => ({ ...actorAt(o.actor), to: 'allocating', parameters: record, supersedes }),
+    (supersedes, manifest_sha256) => ({ ...actorAt(o.actor), to: 'allocated', parameters: record, supersedes, book_sha256: outputs.summary.draw.book_sha256, manifest_sha256 }));
+  return { dir, summary: outputs.summary, closed: out.closed, already: null, superseded: out.plan.supersedes };
 }
 
-export type FileVerdict = 'MATCH' | 'DIFFERS' | 'MISSING';
-
-export interface VerifyReport {
-  ok: boolean;
-  files: { name: string; verdict: FileVerdict }[];
-  parameters: { finalPrice: string; seed: string; reallocateShares: number | null };
-}
-
-/** The parameters a run recorded in its summary.json (final price, seed, reallocation). */
-export function parametersFromSummary(bytes: Buffer | null | undefined): VerifyReport['parameters'] {
-  if (!bytes) throw new UsageError('allocation/summary.json is missing: nothing to verify');
-  let s: { final_price?: unknown; draw?: { seed?: unknown }; reallocation_requested_shares?: unknown };
-  try {
-    s = JSON.parse(bytes.toString('utf8')) as typeof s;
-  } catch {
-    throw new UsageError('allocation/summary.json is not valid JSON: cannot read the run parameters');
-  }
-  const r = s.reallocation_requested_shares;
-  if (typeof s.final_price !== 'string' || typeof s.draw?.seed !== 'string' || (r !== null && typeof r !== 'number')) {
-    throw new UsageError('allocation/summary.json does not record final_price, draw.seed and reallocation_requested_shares');
-  }
-  return { finalPrice: s.final_price, seed: s.draw.seed, reallocateShares: r };
-}
-
-/** Re-derives every output file from the kept inputs and compares each byte for byte. */
-export async function verifyAllocation(work: string, offering: Offering, registry: ParticipantRegistry): Promise<VerifyReport> {
-  const found = await readOutputFolder(allocationDir(work), OUTPUT_FILE_NAMES);
-  const recorded = parametersFromSummary(found.get('summary.json'));
-  const parameters = { ...recorded, finalPrice: normaliseFinalPrice(recorded.finalPrice, offering) };
-  const derived = deriveAllocationOutputs(await readStoredInstructions(work), { offering, registry, ...parameters });
-  const files = derived.files.map(({ name, content }) => {
-    const bytes = found.get(name);
-    const verdict: FileVerdict = !bytes ? 'MISSING' : bytes.equals(Buffer.from(content, 'utf8')) ? 'MATCH' : 'DIFFERS';
-    return { name, verdict };
-  });
-  return { ok: files.every((f) => f.verdict === 'MATCH'), files, parameters };
+/** The offering lapsed: nothing allotted, every amount paid refunded, through the usual files. */
+export async function lapseBook(work: string, p: { offering: Offering; registry: ParticipantRegistry; reason: string }, o: OutcomeOptions): Promise<AllocateReport> {
+  const out = await planAndClose(work, p.offering, p.registry, o, (l) => planLapse(l, p.reason), (i) => deriveLapseOutputs(i, p));
+  const dir = allocationDir(work);
+  if (out.plan.kind === 'already') return { dir, summary: await readSummary(work), closed: out.closed, already: out.plan.final, superseded: null };
+  if (out.plan.kind !== 'write' || !out.outputs) throw new Error('unreachable: the book was closed above');
+  await writeOutcome(work, out.l, out.plan, out.outputs, o.actor,
+    (supersedes) => ({ ...actorAt(o.actor), to: 'lapsing', reason: p.reason, supersedes }),
+    (supersedes, manifest_sha256) => ({ ...actorAt(o.actor), to: 'lapsed', reason: p.reason, supersedes, manifest_sha256 }));
+  return { dir, summary: out.outputs.summary, closed: out.closed, already: null, superseded: out.plan.supersedes };
 }
 
 /**
@@ -140,8 +180,9 @@ export async function verifyAllocation(work: string, offering: Offering, registr
  * incomplete for good), then allocate, in one process. Arguments were checked by the caller
  * before this starts, so a bad final price writes nothing at all.
  */
-export async function runBook(inboxDir: string, work: string, p: AllocationParameters): Promise<{ ingest: IngestReport; allocation: AllocateReport }> {
-  const ingest = await ingestInbox({ offering: p.offering, participants: p.registry, inboxDir, workDir: work, closeLists: true });
-  const allocation = await allocateBook(work, p);
+export async function runBook(inboxDir: string, work: string, p: AllocationParameters, o: OutcomeOptions): Promise<{ ingest: IngestReport; allocation: AllocateReport }> {
+  await recordInbox(work, await loadBook(work, p.offering, o.actor, true), inboxDir, o.actor);
+  const ingest = await ingestInbox({ offering: p.offering, participants: p.registry, inboxDir, workDir: work, closeLists: true, ...(o.actor.logger ? { logger: o.actor.logger } : {}) });
+  const allocation = await allocateBook(work, p, o);
   return { ingest, allocation };
 }

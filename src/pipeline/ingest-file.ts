@@ -3,10 +3,14 @@
  *
  *   recover?  a claim for this file + its bytes committed in the store: rewrite the ack from the
  *             store, finish the move (an interrupted run finishes instead of answering DUPLICATE_FILE)
- *   closed?   `<work>/book-closed.json` exists: BOOK_CLOSED, without opening the file
+ *   admitted? the book's lifecycle (pipeline/book.ts): open, or closed and this file one of the
+ *             close's arrivals (then judged with the lists closed); otherwise BOOK_CLOSED, without
+ *             opening the file
  *   hash      SHA-256 of the bytes; already accepted from this folder: DUPLICATE_FILE (single row)
  *   claim     `<work>/claims/<folder>/<file>.json`
  *   validate  streaming: parse (ingest) -> rules (validate) -> store writer (temporary JSONL)
+ *   fence     the lifecycle is asked again just before the commit: a book closed meanwhile, with
+ *             this file not among its arrivals, makes it BOOK_CLOSED (nothing committed)
  *   commit    the store's meta last; then the ack and the move. The ack is written to a temporary
  *             file alongside the store (the same rows as rendered from the store) and renamed
  *             into place after the commit; after a crash it is rendered from the store
@@ -30,6 +34,7 @@ import { readClaim, removeClaim, writeClaim } from '../io/claims';
 import { AckFileWriter, openAckFileWriter, writeAckFile } from '../io/ack-file';
 import { openStoredFileWriter, readStoredFileMeta, streamStoredFileBatches, StoredFileMeta, StoredFileWriter } from '../io/store';
 import type { BookState } from './book-state';
+import type { BookGate } from './book';
 import type { FileReport } from './ingest-report';
 
 export interface FileEnv {
@@ -37,13 +42,16 @@ export interface FileEnv {
   participants: ParticipantRegistry;
   workDir: string;
   closeLists: boolean;
-  bookClosed: boolean;
+  /** The book's lifecycle, asked before the file is read and again before its commit. */
+  gate: BookGate;
   book: BookState;
   logger?: Logger;
   /** Test hook: called after the hash and the claim, before the file is read again and parsed. */
   beforeParse?: (file: InboxFile) => Promise<void> | void;
   /** Test hook: called after the store commit, before the ack and the move (simulated crash). */
   afterCommit?: (file: InboxFile) => Promise<void> | void;
+  /** Test hook: called at each step of the file (a close, a crash, another process in between). */
+  onStep?: (step: IngestStep, file: InboxFile) => Promise<void> | void;
 }
 
 /** Ack rows rendered per csv-stringify call. */
@@ -61,7 +69,9 @@ async function* ackLinesFromStore(work: string, meta: StoredFileMeta): AsyncGene
 /** After the store commit: the ack (prepared alongside, or rendered from the store), the move. */
 async function finishAccepted(file: InboxFile, meta: StoredFileMeta, env: FileEnv, recovered: boolean, prepared?: AckFileWriter): Promise<FileReport> {
   const ack = prepared ? await prepared.commit() : await writeAckFile(env.workDir, file.folder, file.name, ackLinesFromStore(env.workDir, meta));
+  await env.onStep?.('acknowledged', file);
   const moved = await moveIntoFolder(file.path, path.join(env.workDir, 'processed', file.folder), file.name);
+  await env.onStep?.('moved', file);
   await removeClaim(env.workDir, file.folder, file.name);
   return { ...baseReport(file), outcome: 'ACCEPTED', records: meta.records, accepted: meta.accepted, rejected: meta.rejected, sha256: meta.file_sha256, ack_path: ack, moved_to: moved, recovered };
 }
@@ -75,6 +85,14 @@ async function finishSingleRow(file: InboxFile, row: AckRow, env: FileEnv, repor
   return { ...baseReport(file), ...report, outcome: row.status === 'DUPLICATE_FILE' ? 'DUPLICATE_FILE' : 'FILE_REJECTED', reason_code: row.reason_code, ack_path: ack, moved_to: moved };
 }
 
+/** The steps of one file, in order; a file may stop after any of them. */
+export const INGEST_STEPS = ['admitted', 'claimed', 'parsed', 'committed', 'acknowledged', 'moved'] as const;
+export type IngestStep = (typeof INGEST_STEPS)[number];
+
+function bookClosedRow(detail: string): AckRow {
+  return fileRejectedRow(rejection('BOOK_CLOSED', 0, { extra: detail }));
+}
+
 export async function ingestFile(file: InboxFile, env: FileEnv): Promise<FileReport> {
   // Recovery: the run that claimed this file committed it to the store and stopped.
   const claim = await readClaim(env.workDir, file.folder, file.name);
@@ -84,7 +102,10 @@ export async function ingestFile(file: InboxFile, env: FileEnv): Promise<FileRep
     if (meta) return finishAccepted(file, meta, env, true);
     await removeClaim(env.workDir, file.folder, file.name);
   }
-  if (env.bookClosed) return finishSingleRow(file, fileRejectedRow(rejection('BOOK_CLOSED', 0)), env, {});
+  const admission = await env.gate.admit(file);
+  if (!admission.admit) return finishSingleRow(file, bookClosedRow(admission.detail), env, {});
+  const closeLists = env.closeLists || admission.listsClosed;
+  await env.onStep?.('admitted', file);
 
   const sha256 = await sha256OfFile(file.path);
   if (await env.book.isFileAccepted(file.folder, sha256)) return finishSingleRow(file, duplicateFileRow(), env, { sha256 });
@@ -110,13 +131,14 @@ export async function ingestFile(file: InboxFile, env: FileEnv): Promise<FileRep
   let records = 0;
 
   try {
+    await env.onStep?.('claimed', file);
     await env.beforeParse?.(file);
     const read = readFileChunksHashed(file.path);
     for await (const ev of parseInstructionFile(read.chunks)) {
       if (ev.kind === 'header') {
         const who = participantRule(ev.header, file.folder, env.participants);
         fileSeqAccepted = await env.book.isFileSeqAccepted(file.folder, ev.header.file_seq);
-        const fileCtx: FileContext = { folder: file.folder, offering: env.offering, participants: env.participants, fileSeqAccepted: () => fileSeqAccepted, closeLists: env.closeLists };
+        const fileCtx: FileContext = { folder: file.folder, offering: env.offering, participants: env.participants, fileSeqAccepted: () => fileSeqAccepted, closeLists };
         if (who.ok && !stockCodeRule(ev.header, env.offering) && !fileSeqRule(ev.header, fileCtx)) {
           const channel = who.participant.participant_type;
           detailCtx = createDetailContext(env.offering, channel, (ref) => refsBefore.has(ref));
@@ -127,7 +149,7 @@ export async function ingestFile(file: InboxFile, env: FileEnv): Promise<FileRep
         }
       } else if (ev.kind === 'end') {
         records = Number(ev.shape.totals.record_count);
-        verdict = judgeFile(ev.shape, { folder: file.folder, offering: env.offering, participants: env.participants, fileSeqAccepted: () => fileSeqAccepted, closeLists: env.closeLists });
+        verdict = judgeFile(ev.shape, { folder: file.folder, offering: env.offering, participants: env.participants, fileSeqAccepted: () => fileSeqAccepted, closeLists });
       } else if (detailCtx && writer && identity) {
         const v = validateDetail(ev, detailCtx);
         if (v.rejection) rejectedCount += 1;
@@ -162,9 +184,18 @@ export async function ingestFile(file: InboxFile, env: FileEnv): Promise<FileRep
     return finishSingleRow(file, fileRejectedRow(r), env, { sha256, records });
   }
   const meta: StoredFileMeta = { ...identity, file_name: file.name, file_sha256: sha256, records, accepted, rejected: rejectedCount };
+  await env.onStep?.('parsed', file);
+  // The fence: the book may have closed while this file was read.
+  const fence = await env.gate.admit(file);
+  if (!fence.admit) {
+    await writer.abort();
+    await ack.abort();
+    return finishSingleRow(file, bookClosedRow(fence.detail), env, { sha256, records });
+  }
   try {
     await writer.commit(meta);
     await env.book.recordAcceptedFile(meta, detailCtx.refsInFile);
+    await env.onStep?.('committed', file);
     await env.afterCommit?.(file);
   } catch (e) {
     await ack.abort();

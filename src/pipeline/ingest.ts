@@ -13,10 +13,11 @@
 import type { Logger } from 'pino';
 import type { ParticipantRegistry } from '../domain/types';
 import type { Offering } from '../offering/schema';
-import { InboxFile, isBookClosed, scanInbox } from '../io/inbox';
+import { InboxFile, scanInbox } from '../io/inbox';
 import { removeStaleClaims } from '../io/claims';
 import { BookState, loadBookStateFromStore } from './book-state';
-import { ingestFile } from './ingest-file';
+import { BookGate, bookGate } from './book';
+import { FileEnv, ingestFile } from './ingest-file';
 import { FileReport, IngestReport, summarise } from './ingest-report';
 
 export type { FileReport, IngestReport } from './ingest-report';
@@ -35,10 +36,14 @@ export interface IngestOptions {
   onProgress?: (report: FileReport) => void;
   /** Cross-file state; defaults to an in-memory book loaded from `<work>/store`. */
   bookState?: BookState;
+  /** The book's lifecycle; defaults to the record in `<work>/lifecycle.json` (pipeline/book.ts). */
+  gate?: BookGate;
   /** Test hook: called between a file's hash and its parse (a file still being written). */
   beforeParse?: (file: InboxFile) => Promise<void> | void;
   /** Test hook: a simulated crash after the store commit of a file. */
   afterCommit?: (file: InboxFile) => Promise<void> | void;
+  /** Test hook: called at each step of each file (ingest-file.ts INGEST_STEPS). */
+  onStep?: FileEnv['onStep'];
 }
 
 export async function ingestInbox(options: IngestOptions): Promise<IngestReport> {
@@ -47,7 +52,7 @@ export async function ingestInbox(options: IngestOptions): Promise<IngestReport>
   const { files, ignored } = await scanInbox(inboxDir);
   for (const e of ignored) logger?.warn({ entry: e.entry, reason: e.reason }, 'inbox entry ignored');
   const book = options.bookState ?? (await loadBookStateFromStore(workDir));
-  const bookClosed = await isBookClosed(workDir);
+  const gate = options.gate ?? bookGate(workDir, inboxDir);
   const reports: FileReport[] = [];
   for (const file of files) {
     const report = await ingestFile(file, {
@@ -55,11 +60,12 @@ export async function ingestInbox(options: IngestOptions): Promise<IngestReport>
       participants: options.participants,
       workDir,
       closeLists: options.closeLists ?? false,
-      bookClosed,
+      gate,
       book,
       ...(logger ? { logger } : {}),
       ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
       ...(options.beforeParse ? { beforeParse: options.beforeParse } : {}),
+      ...(options.onStep ? { onStep: options.onStep } : {}),
     });
     logger?.info(
       { participant: report.folder, file: report.file_name, sha256: report.sha256, outcome: report.outcome, reason_code: report.reason_code, records: report.records, accepted: report.accepted, rejected: report.rejected, recovered: report.recovered },

@@ -32,6 +32,7 @@ const REJECTION_WORDS: Readonly<Record<string, string>> = {
   PAYMENT_TIME_NOT_ALLOWED: 'a payment time was given on a CCASS application',
   PAYMENT_LATE: 'payment was not completed in time',
   MULTIPLE_APPLICATION: 'the same applicant applied more than once (multiple applications)',
+  OFFERING_LAPSED: 'the offering lapsed (its conditions were not fulfilled), so no shares were allotted to anyone and every amount paid is refunded in full',
 };
 
 /** Words for a rejection reason; a code without words (added later) is shown as the code. */

@@ -8,7 +8,8 @@ import { stringify } from 'csv-stringify/sync';
 export const RESULT_COLUMNS = [
   'participant_id', 'instruction_ref', 'channel', 'applicant_ids', 'pool', 'shares_applied', 'shares_allotted', 'status', 'reason_code',
 ] as const;
-export const BASIS_COLUMNS = ['pool', 'shares_applied', 'valid_applications', 'basis', 'approx_pct_allotted'] as const;
+/** The last two are trailing columns (issue 10): the pool's ballot policy as given, and the exponent used. */
+export const BASIS_COLUMNS = ['pool', 'shares_applied', 'valid_applications', 'basis', 'approx_pct_allotted', 'ballot_policy', 'exponent'] as const;
 export const REFUND_COLUMNS = [
   'refund_ref', 'participant_id', 'instruction_ref', 'channel', 'method', 'payee_account', 'payee_name', 'amount', 'reason',
 ] as const;

@@ -30,9 +30,11 @@ export interface OutputFilesInput {
   allocation: Allocation;
   registry: ParticipantRegistry;
   offering: Offering;
-  /** Normalised decimal text, e.g. `3.85`. */
-  finalPrice: string;
+  /** Normalised decimal text, e.g. `3.85`; null when the offering lapsed. */
+  finalPrice: string | null;
   reallocateShares: number | null;
+  /** The offering lapsed (`ccass-batch lapse`): nothing allotted, everything refunded. */
+  lapse?: { reason: string };
 }
 
 export interface OutputFiles {
@@ -49,14 +51,16 @@ export function buildOutputFiles(input: OutputFilesInput): OutputFiles {
     instructions: input.instructions, multiples: input.multiples, allocation, finalPrice: input.finalPrice, fees: offering.fees,
   });
   const results = buildResultRows(settlements);
-  const basis = buildBasisRows(allocation.basis);
+  const basis = buildBasisRows(allocation.basis, allocation.policy);
   const refunds = buildRefundRows(settlements, input.registry);
   const deposits = buildDepositRows(settlements);
   const certificates = buildCertificateRows(settlements, offering.certificates.collect_in_person_min_shares);
 
   const money = reconcileMoney(settlements, refunds);
   reconcileShares(settlements, { A: allocation.pools.A.allotted_shares, B: allocation.pools.B.allotted_shares });
-  const summary = buildSummary({ offering, finalPrice: input.finalPrice, reallocateShares: input.reallocateShares, allocation, settlements, money });
+  const summary = buildSummary({
+    offering, finalPrice: input.finalPrice, reallocateShares: input.reallocateShares, allocation, settlements, money, ...(input.lapse ? { lapse: input.lapse } : {}),
+  });
 
   const sharesAllotted = sumShares(results.map((r) => r.shares_allotted));
   const files: OutputFile[] = [

@@ -15,7 +15,7 @@ import { Decimal, parseMoney } from '../money/money';
 import { amountPayable, FeeRate } from '../money/amount-payable';
 
 export type ResultStatus = 'ALLOTTED' | 'UNSUCCESSFUL' | 'REJECTED';
-export type RefundReason = 'REJECTED' | 'UNSUCCESSFUL' | 'PARTIAL' | 'PRICE_ADJUSTMENT';
+export type RefundReason = 'REJECTED' | 'UNSUCCESSFUL' | 'PARTIAL' | 'PRICE_ADJUSTMENT' | 'LAPSED';
 
 export interface Settlement {
   instruction: StoredInstruction;
@@ -42,7 +42,8 @@ export interface SettlementInput {
   /** Keys of otherwise valid instructions rejected as multiple applications. */
   multiples: ReadonlySet<string>;
   allocation: Allocation;
-  finalPrice: string;
+  /** The final price; null when the offering lapsed (nothing is kept, every valid application refunded in full). */
+  finalPrice: string | null;
   fees: readonly FeeRate[];
 }
 
@@ -87,6 +88,13 @@ function settleValid(i: StoredInstruction, key: string, input: SettlementInput):
   const applied = i.shares;
   const paid = i.amount_paid === null ? null : parseMoney(i.amount_paid);
   if (applied === null || paid === null || paid.lt(0)) throw new InvariantError(`valid application ${key} has no readable shares or amount`);
+  if (input.finalPrice === null) {
+    // The offering lapsed: nothing allotted, the amount paid refunded in full.
+    return {
+      instruction: i, key, status: 'UNSUCCESSFUL', reason_code: 'OFFERING_LAPSED', pool: allotment.pool, shares_allotted: 0,
+      amount_paid: paid, amount_kept: new Decimal(0), refund: paid, refund_reason: paid.gt(0) ? 'LAPSED' : null,
+    };
+  }
   const allotted = allotment.shares_allotted;
   if (!Number.isSafeInteger(allotted) || allotted < 0 || allotted > applied) {
     throw new InvariantError(`application ${key}: ${allotted} shares allotted of ${applied} applied for`);

@@ -77,7 +77,7 @@ describe('serve', () => {
     let stdout = '';
     const running = main(['node', 'ccass-batch', 'serve', '--work', work, '--offering', OFFERING, '--port', '0', '--clock', '2021-12-29T09:00', '--log', path.join(work, 'serve-test.log')],
       { stdout: (t) => void (stdout += t), stderr: () => undefined, stop: stop.signal });
-    for (let i = 0; i < 200 && !/listening on/.test(stdout); i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 800 && !/listening on/.test(stdout); i++) await new Promise((r) => setTimeout(r, 25));
     expect(stdout).toMatch(/^serving 0020 SenseTime Group Inc\.: 73 applications, 73 identity documents \(index [0-9.]+ MB, loaded in [0-9.]+ s\)\nresults from 8:00 a\.m\. on Wednesday, December 29, 2021 to 12:00 midnight on Tuesday, January 4, 2022 \(Hong Kong time\); now open\nlistening on http:\/\/127\.0\.0\.1:\d+\n$/);
     const base = /listening on (\S+)/.exec(stdout)![1]!;
     const res = await fetch(`${base}/api/results?id_type=BR&id=31234567`);

@@ -1,18 +1,20 @@
 /**
- * `ingest --offering FILE --participants FILE --inbox DIR --work DIR [--close-lists] [--log FILE|-]`
- * A thin shell over pipeline/ingest.ts: one progress line per file and a final count on stderr;
- * pino JSON lines to `<work>/logs/ingest.log` (or `--log FILE`, or `--log -` for stderr).
+ * `ingest --offering FILE --participants FILE --inbox DIR --work DIR [--close-lists] [--log FILE|-] [--operator NAME]`
+ * A thin shell over pipeline/ingest.ts, holding the work folder (one writer at a time): one
+ * progress line per file and a final count on stderr; pino JSON lines to `<work>/logs/ingest.log`
+ * (or `--log FILE`, or `--log -` for stderr). The book's lifecycle decides what is admitted: an
+ * open book takes every complete file; a closed one only the files that had arrived at the close.
  * Exit 0 when it ran (rejections are results), 2 for unusable arguments or configuration.
  */
 import { Command } from 'commander';
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import pino from 'pino';
 import type { CliIo } from '../cli-io';
+import { openCommandLog } from '../command-log';
 import { loadOfferingFile, loadParticipantsFile } from '../../io/config-files';
-import { createLogger } from '../../io/log';
 import { UsageError } from '../../domain/errors';
+import { loadBook, recordInbox, withWorkFolder } from '../../pipeline/book';
 import { formatFileProgress, formatIgnored, formatTotals, ingestInbox } from '../../pipeline/ingest';
+import { actorOf, withOperatorOptions } from './allocate';
 
 interface IngestOpts {
   offering: string;
@@ -21,41 +23,44 @@ interface IngestOpts {
   work: string;
   closeLists?: boolean;
   log?: string;
+  operator?: string;
 }
 
 export function registerIngest(program: Command, io: CliIo): void {
-  program
+  withOperatorOptions(program
     .command('ingest')
     .description('validate every complete instruction file in the inbox, write acknowledgements and keep accepted instructions for allocation')
     .requiredOption('--offering <file>', 'offering JSON file')
     .requiredOption('--participants <file>', 'participant registry CSV')
     .requiredOption('--inbox <dir>', 'inbox folder with one sub-folder per participant')
     .requiredOption('--work <dir>', 'work folder (outbox, processed, quarantine, store, logs)')
-    .option('--close-lists', 'the application lists have closed: reject files without a trailer (FILE_INCOMPLETE)')
-    .option('--log <file>', 'JSON log file, or - for stderr (default: <work>/logs/ingest.log)')
+    .option('--close-lists', 'the application lists have closed: reject files without a trailer (FILE_INCOMPLETE)'))
     .action(async (opts: IngestOpts) => {
       const offering = loadOfferingFile(opts.offering);
       const participants = loadParticipantsFile(opts.participants);
       const inboxStat = await fs.stat(opts.inbox).catch(() => null);
       if (!inboxStat?.isDirectory()) throw new UsageError(`inbox ${opts.inbox}: not a folder`);
-      await fs.mkdir(opts.work, { recursive: true }).catch((e: Error) => {
-        throw new UsageError(`work ${opts.work}: cannot be created (${e.message})`);
+      const actor = actorOf('ingest', opts);
+      await withWorkFolder(opts.work, actor, true, async () => {
+        const log = openCommandLog(opts.work, 'ingest', opts.log);
+        const logged = { ...actor, logger: log.logger };
+        try {
+          await recordInbox(opts.work, await loadBook(opts.work, offering, logged, true), opts.inbox, logged);
+          const report = await ingestInbox({
+            offering,
+            participants,
+            inboxDir: opts.inbox,
+            workDir: opts.work,
+            closeLists: opts.closeLists ?? false,
+            logger: log.logger,
+            onProgress: (r) => io.stderr(formatFileProgress(r) + '\n'),
+          });
+          for (const e of report.ignored) io.stderr(formatIgnored(e) + '\n');
+          io.stderr(formatTotals(report) + '\n');
+          log.logger.info({ ...report.totals, ignored: report.ignored.length }, 'ingest finished');
+        } finally {
+          log.flush();
+        }
       });
-      const logFile = opts.log ?? path.join(opts.work, 'logs', 'ingest.log');
-      const destination = logFile === '-' ? pino.destination({ fd: 2, sync: true }) : pino.destination({ dest: logFile, mkdir: true, sync: true, append: true });
-      const logger = createLogger(destination);
-      const report = await ingestInbox({
-        offering,
-        participants,
-        inboxDir: opts.inbox,
-        workDir: opts.work,
-        closeLists: opts.closeLists ?? false,
-        logger,
-        onProgress: (r) => io.stderr(formatFileProgress(r) + '\n'),
-      });
-      for (const e of report.ignored) io.stderr(formatIgnored(e) + '\n');
-      io.stderr(formatTotals(report) + '\n');
-      logger.info({ ...report.totals, ignored: report.ignored.length }, 'ingest finished');
-      destination.flushSync();
     });
 }

@@ -1,20 +1,33 @@
 import { Command } from 'commander';
 import type { CliIo } from '../cli-io';
+import { openCommandLog } from '../command-log';
 import { formatTotals } from '../../pipeline/ingest';
 import { runBook } from '../../pipeline/allocate';
-import { describeSummary } from '../../refund/summary';
-import { AllocateOptions, readAllocationParameters, withAllocationOptions } from './allocate';
+import { withWorkFolder } from '../../pipeline/book';
+import { actorOf, AllocateOptions, describeOutcome, readAllocationParameters, readSupersede, withAllocationOptions } from './allocate';
+import { UsageError } from '../../domain/errors';
+import { promises as fs } from 'node:fs';
 
 /**
- * `run`: ingest every file of --inbox (lists closed) and allocate, in one process, no Redis.
- * Prints the ingest totals and the allocation summary on stdout.
+ * `run`: ingest every file of --inbox (lists closed) and allocate, in one process, no Redis,
+ * holding the work folder throughout. Prints the ingest totals and the allocation summary.
  */
 export function registerRun(program: Command, io: CliIo): void {
   withAllocationOptions(program.command('run').description('ingest the inbox with the lists closed, then allocate (one process)'))
     .requiredOption('--inbox <dir>', 'inbox folder: inbox/<participant_id>/*.csv')
     .action(async (opts: AllocateOptions & { inbox: string }) => {
       const params = readAllocationParameters(opts);
-      const { ingest, allocation } = await runBook(opts.inbox, opts.work, params);
-      io.stdout([formatTotals(ingest), ...describeSummary(allocation.summary), `written: ${allocation.dir}`].join('\n') + '\n');
+      const supersede = readSupersede(opts);
+      if (!(await fs.stat(opts.inbox).catch(() => null))?.isDirectory()) throw new UsageError(`--inbox ${opts.inbox}: not a folder`);
+      const actor = actorOf('run', opts);
+      const { ingest, allocation } = await withWorkFolder(opts.work, actor, true, async () => {
+        const log = openCommandLog(opts.work, 'run', opts.log);
+        try {
+          return await runBook(opts.inbox, opts.work, params, { actor: { ...actor, logger: log.logger }, supersede });
+        } finally {
+          log.flush();
+        }
+      });
+      io.stdout([formatTotals(ingest), ...describeOutcome(allocation)].join('\n') + '\n');
     });
 }

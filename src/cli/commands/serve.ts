@@ -98,6 +98,7 @@ export function registerServe(program: Command, io: CliIo): void {
       await untilStopped(io);
       await app.close();
       logger.info('stopped');
-      destination.flushSync();
+      // Asynchronous destination: wait for its last lines (flushSync throws while a write is in flight).
+      await new Promise<void>((resolve) => destination.flush(() => resolve()));
     });
 }

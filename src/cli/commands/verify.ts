@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import type { CliIo } from '../cli-io';
 import { loadOfferingFile, loadParticipantsFile } from '../../io/config-files';
-import { verifyAllocation } from '../../pipeline/allocate';
+import { describeParameters } from '../../book/lifecycle';
+import { verifyAllocation } from '../../pipeline/verify';
 
 /** Exit code 1: the outputs on disk are not what the kept inputs give. */
 class OutputsDifferError extends Error {
@@ -11,9 +12,9 @@ class OutputsDifferError extends Error {
 }
 
 /**
- * `verify`: re-derives the allocation from the store and the price, seed and reallocation
- * recorded in allocation/summary.json; prints one line per output file. Exit 0 when every file
- * matches byte for byte, 1 when any differs or is missing.
+ * `verify`: re-derives the allocation from the store and the parameters recorded for the final
+ * allocation (or lapse) in the book's lifecycle; prints one line per output file. Exit 0 when
+ * every file matches byte for byte, 1 when any differs or is missing. Read-only, no lock.
  */
 export function registerVerify(program: Command, io: CliIo): void {
   program
@@ -24,8 +25,8 @@ export function registerVerify(program: Command, io: CliIo): void {
     .requiredOption('--participants <file>', 'participant registry CSV')
     .action(async (opts: { work: string; offering: string; participants: string }) => {
       const report = await verifyAllocation(opts.work, loadOfferingFile(opts.offering), loadParticipantsFile(opts.participants));
-      const p = report.parameters;
-      io.stdout(`re-derived at final price ${p.finalPrice}, seed "${p.seed}"${p.reallocateShares !== null ? `, reallocation ${p.reallocateShares}` : ''}\n`);
+      const d = report.derived;
+      io.stdout(d.kind === 'lapse' ? `re-derived the lapse (${JSON.stringify(d.reason)})\n` : `re-derived with ${describeParameters(d.parameters)}\n`);
       io.stdout(report.files.map((f) => `${f.verdict.padEnd(7)} ${f.name}`).join('\n') + '\n');
       const bad = report.files.filter((f) => f.verdict !== 'MATCH');
       if (bad.length > 0) throw new OutputsDifferError(`verify: ${bad.length} of ${report.files.length} output files do not match (${bad.map((f) => f.name).join(', ')})`);

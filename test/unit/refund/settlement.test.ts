@@ -45,6 +45,18 @@ describe('amount payable, kept and refund (docs/money.md)', () => {
     expect(s!.refund_reason).toBe('UNSUCCESSFUL');
   });
 
+  test('the offering lapsed (no final price): nothing kept, the whole amount back as LAPSED; rejected ones stay REJECTED', () => {
+    const [ok, bad] = settle({
+      finalPrice: null,
+      instructions: [instruction('CUS001', 'C1', 10000), rejected('CUS001', 'C2', 'OUTSIDE_WINDOW', { amount_paid_text: '123.45', amount_paid: '123.45' })],
+      allocation: allocationOf({ 'CUS001/C1': ['A', 0] }),
+    });
+    expect(ok).toMatchObject({ status: 'UNSUCCESSFUL', reason_code: 'OFFERING_LAPSED', pool: 'A', shares_allotted: 0, refund_reason: 'LAPSED' });
+    expect(ok!.refund!.toFixed(2)).toBe('40302.08');
+    expect(ok!.amount_kept.toFixed(2)).toBe('0.00');
+    expect(bad).toMatchObject({ status: 'REJECTED', reason_code: 'OUTSIDE_WINDOW', refund_reason: 'REJECTED' });
+  });
+
   test('rejected at ingest: pool empty, refund is the amount paid as given', () => {
     const [s] = settle({ instructions: [rejected('BRK001', 'X1', 'OUTSIDE_WINDOW', { amount_paid_text: '123.45', amount_paid: '123.45' })] });
     expect(s).toMatchObject({ status: 'REJECTED', reason_code: 'OUTSIDE_WINDOW', pool: null, shares_allotted: 0, refund_reason: 'REJECTED' });
