@@ -21,7 +21,7 @@ const allocateArgs = (work: string, price: string, ...more: string[]) =>
   ['allocate', '--offering', OFFERING, '--participants', PARTICIPANTS, '--work', work, '--final-price', price, '--seed', 'cli-test', ...more];
 
 describe('ccass-batch allocate', () => {
-  test('writes book-closed.json and the seven output files; prints a summary', async () => {
+  test('writes book-closed.json and the eight output files; prints a summary', async () => {
     const work = await smallBook();
     const r = await runCli(allocateArgs(work, '3.85'));
     expect(r.stderr).toBe('');
@@ -29,7 +29,7 @@ describe('ccass-batch allocate', () => {
     expect(r.stdout).toMatch(/valid applications: 2/);
     expect(existsSync(path.join(work, 'book-closed.json'))).toBe(true);
     expect(readdirSync(path.join(work, 'allocation')).sort()).toEqual(
-      ['basis-of-allocation.csv', 'ccass-deposits.csv', 'certificates.csv', 'manifest.json', 'refunds.csv', 'results.csv', 'summary.json'],
+      ['basis-of-allocation.csv', 'ccass-deposits.csv', 'certificates.csv', 'manifest.json', 'refunds-summary.csv', 'refunds.csv', 'results.csv', 'summary.json'],
     );
     const results = readFileSync(path.join(work, 'allocation/results.csv'), 'utf8');
     expect(results).toContain('BRK001,B2,CLEARING,HKID:K1111111,,20000,0,REJECTED,MULTIPLE_APPLICATION\n');
@@ -78,7 +78,7 @@ describe('ccass-batch verify', () => {
     await runCli(allocateArgs(work, '3.85'));
     const r = await runCli(verifyArgs(work));
     expect(r.code).toBe(0);
-    expect(r.stdout.match(/^MATCH /gm)).toHaveLength(7);
+    expect(r.stdout.match(/^MATCH /gm)).toHaveLength(8);
   });
 
   test('a tampered output file is found: exit 1, the file named', async () => {
