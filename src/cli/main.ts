@@ -10,6 +10,7 @@ import { registerIngest } from './commands/ingest';
 import { registerAllocate } from './commands/allocate';
 import { registerRun } from './commands/run';
 import { registerVerify } from './commands/verify';
+import { registerPay } from './commands/pay';
 
 import type { CliIo } from './cli-io';
 
@@ -30,6 +31,7 @@ export function buildProgram(io: CliIo): Command {
   registerAllocate(program, io);
   registerRun(program, io);
   registerVerify(program, io);
+  registerPay(program, io);
   return program;
 }
 
