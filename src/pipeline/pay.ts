@@ -119,6 +119,12 @@ interface Outputs {
 
 const all = (o: Outputs) => [o.events, o.cheques, o.advice, o.manual, ...o.bodies.values(), ...o.payments, ...(o.report ? [o.report] : [])];
 
+function lineCount(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n += 1;
+  return n;
+}
+
 /** The pass over refunds.csv into temporary files; returns the run's report (nothing renamed yet). */
 async function derive(work: string, rec: RecordedParams, alloc: PayableAllocation, ledger: IssuanceLedger, o: Outputs): Promise<PaymentRunReport> {
   const params = runParameters(rec);
@@ -133,12 +139,13 @@ async function derive(work: string, rec: RecordedParams, alloc: PayableAllocatio
     }
     const got = run!.accept(readLedgerRow(cells, idx, line));
     if (!got) continue;
-    const waits = [o.events.write(got.events, got.events.split('\n').length - 1)];
-    if (got.cheque) waits.push(o.cheques.write(got.cheque, 1));
-    if (got.advice) waits.push(o.advice.write(got.advice, 1));
-    if (got.manual) waits.push(o.manual.write(got.manual, 1));
-    if (got.xml) waits.push((await body(o, rec.out, got.xml.value_date)).write(got.xml.text, 1));
-    for (const w of waits) if (w) await w;
+    // A write returns a promise only when its chunk is due for the disk: await just those.
+    let w = o.events.write(got.events, lineCount(got.events));
+    if (w) await w;
+    if (got.cheque && (w = o.cheques.write(got.cheque, 1))) await w;
+    if (got.advice && (w = o.advice.write(got.advice, 1))) await w;
+    if (got.manual && (w = o.manual.write(got.manual, 1))) await w;
+    if (got.xml && (w = (await body(o, rec.out, got.xml.value_date)).write(got.xml.text, 1))) await w;
   }
   const read = stream.digest();
   if (read.sha256 !== alloc.refunds.sha256) throw new UsageError(`${alloc.refundsCsv} changed while it was being read: nothing is paid from it`);

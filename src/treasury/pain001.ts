@@ -125,8 +125,9 @@ export function renderPain001(header: GroupHeader, blocks: readonly { block: Pay
 
 /** XML text content as xmlbuilder2 escapes it. */
 function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return MARKUP.test(text) ? text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : text;
 }
+const MARKUP = /[&<>]/;
 
 const OPEN = '\uE000';
 const CLOSE = '\uE001';

@@ -76,6 +76,8 @@ describe('pain.001.001.09 payment file', () => {
 
   test('payment text: controls and line breaks become spaces, at most 140 characters, a surrogate pair never split', () => {
     expect(paymentText(' A\u0001B\n\nC ', 140)).toBe('A B C');
+    expect(paymentText('\u3000陳小明 ', 140)).toBe('陳小明');
+    expect(paymentText('CHAN Tai Man', 140)).toBe('CHAN Tai Man');
     expect(Array.from(paymentText('😀'.repeat(200), 140))).toHaveLength(140);
     expect(paymentText('ab\ud800c', 140)).toBe('ab c');
   });
