@@ -218,6 +218,18 @@ describe('ccass-batch pay on the sample book', () => {
     expect(existsSync(path.join(w, 'treasury'))).toBe(false);
   });
 
+  test('a ledger of payments from another refunds.csv (the allocation changed since) stops every further run', async () => {
+    const w = work();
+    const base = temp('pay-out');
+    expect((await pay(w, path.join(base, 'run1'))).code).toBe(0);
+    // A re-allocation at another price: every refund reference now names another amount.
+    const again = await runCli(['allocate', '--offering', path.join(ROOT, 'samples/offerings/0020-sensetime-2021.json'), '--participants', path.join(ROOT, 'samples/participants.csv'), '--work', w, '--final-price', '3.90', '--seed', 'samples-2021']);
+    expect(again.code).toBe(0);
+    const r = await pay(w, path.join(base, 'run2'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/payment run 1 paid from another refunds\.csv.*reconcile those payments by hand/);
+  });
+
   test('the same work folder and options give the same bytes', async () => {
     const [a, b] = [path.join(temp('pay-out'), 'a'), path.join(temp('pay-out'), 'b')];
     expect((await pay(work(), a)).code).toBe(0);

@@ -18,7 +18,7 @@ export function readReferenceList(file: string, option: string): ListedReference
   try {
     rows = parse(readFileSync(file), { bom: true, columns: true, skip_empty_lines: true, trim: true, relax_column_count: true }) as Record<string, string>[];
   } catch (e) {
-    throw new UsageError(`${option} ${file}: cannot be read as CSV (${(e as Error).message.split('\n')[0]})`);
+    throw new UsageError(`${option} ${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message.split('\n')[0]})`);
   }
   if (rows.length === 0) throw new UsageError(`${option} ${file}: no refund references (a header row with a refund_ref column, then one reference a row)`);
   if (!('refund_ref' in rows[0]!)) throw new UsageError(`${option} ${file}: the header has no refund_ref column`);

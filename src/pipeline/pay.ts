@@ -251,6 +251,13 @@ export async function payRefunds(o: PayOptions): Promise<PayReport> {
   const runs = await listRuns(o.work);
   const open = runs.find((r) => !r.complete);
   if (open) throw new UsageError(`payment run ${open.run} was interrupted after its refunds were recorded as issued; finish it first: ccass-batch pay --work ${o.work} --resume`);
+  for (const r of runs) {
+    // Refund references name refunds of one refunds.csv only: a superseded allocation numbers them anew.
+    const params = await readRunJson<RecordedParams>(o.work, r.run, 'params.json');
+    if (params.refunds_csv_sha256 !== alloc.refunds.sha256) {
+      throw new UsageError(`payment run ${r.run} paid from another refunds.csv (SHA-256 ${params.refunds_csv_sha256.slice(0, 12)}...): the allocation changed after refunds were paid; reconcile those payments by hand before paying from this one`);
+    }
+  }
   const out = path.resolve(o.out);
   await refuseUsedOut(out);
   const ids = new Set((o.returned ?? []).map((r) => r.id).filter((id) => !refSequence(id)));

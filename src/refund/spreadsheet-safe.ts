@@ -30,6 +30,8 @@ export function neutraliseNumberText(text: string): string {
 /**
  * The text as given, from a cell neutraliseCell wrote (`'=1+1` -> `=1+1`): for files that are no
  * spreadsheet (an ISO 20022 payment file). A cell that is not a neutralised formula is unchanged.
+ * (A name that itself began with an apostrophe and a formula character, `'=x`, comes back as
+ * `=x`: the one text the two cannot tell apart.)
  */
 export function restoreCell(cell: string): string {
   return cell.charCodeAt(0) === 0x27 && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
