@@ -170,6 +170,26 @@ describe('ccass-batch pay on the sample book', () => {
     expect(run2.ledger).toMatchObject({ issued: { refunds: 72 }, returned_to_date: { refunds: 2, amount: '5147493.81' } });
   });
 
+  test('a run of chosen refunds (--refs): a cheque and a manual refund alone write no payment file; the rest stays to pay', async () => {
+    const w = work();
+    const base = temp('pay-out');
+    const refs = path.join(base, 'refs.csv');
+    writeFileSync(refs, 'refund_ref\nR00000062\nM00000001\n');
+    const r = await pay(w, path.join(base, 'run1'), '--refs', refs, '--cheque-start', '9', '--cheque-end', '9');
+    expect(r.stderr).toBe('');
+    expect(readdirSync(path.join(base, 'run1')).sort()).toEqual(['cheque-register.csv', 'manual-refunds.csv', 'payment-run.json', 'remittance-advice.csv']);
+    expect(csv(path.join(base, 'run1/cheque-register.csv')).map((c) => [c.cheque_number, c.refund_ref, c.payee_name, c.amount])).toEqual([['9', 'R00000062', '梁朝偉', '20151.04']]);
+    expect(csv(path.join(base, 'run1/manual-refunds.csv')).map((m) => m.refund_ref)).toEqual(['M00000001']);
+    expect(r.stdout).toContain('no payment file: nothing in this run is paid by transfer');
+    // The next run pays the other 71 and lists no manual refund again; the cheque range is checked.
+    expect((await pay(w, path.join(base, 'run2'), '--cheque-start', '10', '--cheque-end', '15')).stderr).toMatch(/cheque numbers 10-15 run out at R00000072/);
+    const rest = await pay(w, path.join(base, 'run2'), '--cheque-start', '10', '--cheque-end', '16');
+    expect(rest.code).toBe(0);
+    expect(csv(path.join(base, 'run2/manual-refunds.csv'))).toEqual([]);
+    expect(csv(path.join(base, 'run2/cheque-register.csv')).map((c) => c.cheque_number)).toEqual(['10', '11', '12', '13', '14', '15', '16']);
+    expect(JSON.parse(readFileSync(path.join(base, 'run2/payment-run.json'), 'utf8')).ledger).toMatchObject({ issued: { refunds: 72, amount: '785907167.10' }, not_yet_issued: { refunds: 0 }, manual_listed: 1 });
+  });
+
   test('a returned batched credit is named by its end-to-end id: every refund under it is issued again', async () => {
     const w = work();
     const base = temp('pay-out');
