@@ -1,8 +1,8 @@
 /**
  * A file written in pieces under a temporary name in its final folder, hashed as it is written,
  * and renamed into place only when told (commit): the payment run's outputs and issuance events,
- * which can be hundreds of megabytes. Text is gathered into chunks of about a megabyte and each
- * write waits for the disk, so memory stays bounded however large the file.
+ * which can be hundreds of megabytes. Text is gathered into chunks of about a megabyte, and a
+ * writer waits once a chunk is on its way to the disk, so memory stays bounded however large the file.
  */
 import { createHash, Hash, randomBytes } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
@@ -17,6 +17,7 @@ export const TEMP_NAME = /^\..+\.[0-9a-f]{12}\.tmp$/;
 
 export class StreamedFile {
   private pending = '';
+  private inflight: Promise<void> = Promise.resolve();
   private readonly hash: Hash = createHash('sha256');
   bytes = 0;
   rows = 0;
@@ -40,14 +41,28 @@ export class StreamedFile {
     return this.pending.length >= CHUNK_CHARS ? this.flush() : undefined;
   }
 
+  /**
+   * Hands the gathered text to the disk. One chunk may still be on its way while the caller goes
+   * on (the next one waits for it), so computing and writing overlap and at most two chunks a
+   * file are in memory.
+   */
   private async flush(): Promise<void> {
     if (this.pending === '' || !this.handle) return;
     const buf = Buffer.from(this.pending, 'utf8');
     this.pending = '';
     this.hash.update(buf);
     this.bytes += buf.length;
+    const handle = this.handle;
+    const previous = this.inflight;
+    this.inflight = previous.then(() => handle.write(buf)).then(() => undefined);
+    // Observed by the next flush or by close(); never an unhandled rejection meanwhile.
+    this.inflight.catch(() => undefined);
+    await this.settled(previous);
+  }
+
+  private async settled(p: Promise<void>): Promise<void> {
     try {
-      await this.handle.write(buf);
+      await p;
     } catch (e) {
       throw new StorageError(`cannot write ${this.tmp}: ${(e as Error).message}`);
     }
@@ -56,6 +71,7 @@ export class StreamedFile {
   /** Appends another file's bytes (a payment file's body), streamed. */
   async append(file: string): Promise<void> {
     await this.flush();
+    await this.settled(this.inflight);
     for await (const chunk of createReadStream(file)) {
       const buf = chunk as Buffer;
       this.hash.update(buf);
@@ -67,6 +83,7 @@ export class StreamedFile {
   /** Flushes, fsyncs and closes; returns the SHA-256 (hex) of everything written. */
   async close(): Promise<string> {
     await this.flush();
+    await this.settled(this.inflight);
     if (this.handle) {
       try {
         await this.handle.sync();
@@ -90,6 +107,11 @@ export class StreamedFile {
 
   /** Closes and removes the temporary file (nothing of it stays). */
   async abort(): Promise<void> {
+    try {
+      await this.inflight;
+    } catch {
+      // the write that failed; the file goes anyway
+    }
     try {
       await this.handle?.close();
     } catch {

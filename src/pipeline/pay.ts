@@ -179,7 +179,8 @@ async function body(o: Outputs, out: string, date: string): Promise<StreamedFile
   let f = o.bodies.get(date);
   if (!f) {
     f = await StreamedFile.open(out, `${paymentFileName(date)}.body`);
-    o.bodies.set(date, f);
+    // The key outlives the row: a string of its own, not a slice of the chunk it was read from.
+    o.bodies.set(Buffer.from(date).toString(), f);
   }
   return f;
 }

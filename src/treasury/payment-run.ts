@@ -71,6 +71,14 @@ interface Batch {
 
 const add = (t: RowsAndCents, cents: bigint) => { t.rows += 1; t.cents += cents; };
 
+/**
+ * A string of its own. Text read from a file is often a slice of the whole chunk it came in
+ * (64 KB); one kept for the rest of the run (a batch's payee) would keep that chunk alive with it.
+ */
+function ownCopy(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
+
 export class PaymentRun {
   private readonly template = new Pain001Template();
   readonly blocks = new Map<string, DateBlock>();
@@ -233,7 +241,8 @@ export class PaymentRun {
   private blockFor(valueDate: string, currency: string): DateBlock {
     let b = this.blocks.get(valueDate);
     if (!b) {
-      b = { value_date: valueDate, msg_id: messageId(this.p.stock_code, valueDate, this.p.run), currency, transactions: 0, refunds: 0, cents: 0n };
+      const date = ownCopy(valueDate);
+      b = { value_date: date, msg_id: messageId(this.p.stock_code, date, this.p.run), currency: ownCopy(currency), transactions: 0, refunds: 0, cents: 0n };
       this.blocks.set(valueDate, b);
     }
     if (b.currency !== currency) throw new InvariantError(`value date ${valueDate} has refunds in ${b.currency} and ${currency}`);
@@ -244,9 +253,12 @@ export class PaymentRun {
     const key = `${valueDate}/${row.participant_id}`;
     let b = this.batches.get(key);
     if (!b) {
+      // Kept until the end of the run: copies, not slices of the chunk of refunds.csv they were read from.
+      const participant = ownCopy(row.participant_id);
       b = {
-        value_date: valueDate, participant_id: row.participant_id, name: this.creditorName(row.payee_name, row.refund_ref), account, currency: row.currency,
-        end_to_end_id: batchEndToEndId(this.p.stock_code, this.p.run, row.participant_id), refunds: 0, cents: 0n,
+        value_date: ownCopy(valueDate), participant_id: participant, name: ownCopy(this.creditorName(row.payee_name, row.refund_ref)),
+        account: { bank_code: ownCopy(account.bank_code), branch_code: ownCopy(account.branch_code), account_number: ownCopy(account.account_number) },
+        currency: ownCopy(row.currency), end_to_end_id: batchEndToEndId(this.p.stock_code, this.p.run, participant), refunds: 0, cents: 0n,
       };
       this.batches.set(key, b);
     }
