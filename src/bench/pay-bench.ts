@@ -91,7 +91,7 @@ function synthesise(work: string, rows: number): { cents: bigint; automatic: num
   return { cents, automatic };
 }
 
-interface ChildResult { seconds: number; peakRssMb: number; report: { this_run: { refunds: number; amount: string }; payment_files: { name: string; transactions: number; control_sum: string }[]; cheque_register: { amount: string }; ledger: { issued: { refunds: number; amount: string } } } }
+interface ChildResult { seconds: number; cpuSeconds: number; peakRssMb: number; report: { this_run: { refunds: number; amount: string }; payment_files: { name: string; transactions: number; control_sum: string }[]; cheque_register: { amount: string }; ledger: { issued: { refunds: number; amount: string } } } }
 
 /** V8's old generation is capped for every pay: a run that needed memory in proportion to its payments would fail. */
 const HEAP_CAP_MB = 64;
@@ -114,12 +114,13 @@ async function child(work: string, out: string, extra: string[]): Promise<void> 
     returned: returned ? readFileSync(returned, 'utf8').trim().split('\n').slice(1).map((id) => ({ id, reason: 'AC04' })) : null,
   });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  process.stdout.write(JSON.stringify({ seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, report: result.report }));
+  const cpu = process.cpuUsage();
+  process.stdout.write(JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssMb: process.resourceUsage().maxRSS / 1024, report: result.report }));
 }
 
 function line(what: string, r: ChildResult): string {
   const files = r.report.payment_files.map((f) => `${f.name} ${f.transactions} transactions, control sum ${f.control_sum}`).join('; ');
-  return `${what}: ${r.seconds.toFixed(2)} s, peak RSS ${r.peakRssMb.toFixed(0)} MB (heap capped at ${HEAP_CAP_MB} MB); ${r.report.this_run.refunds} refunds, ${r.report.this_run.amount}; ${files}; cheques ${r.report.cheque_register.amount}\n`;
+  return `${what}: ${r.seconds.toFixed(2)} s (${r.cpuSeconds.toFixed(2)} s of CPU), peak RSS ${r.peakRssMb.toFixed(0)} MB (heap capped at ${HEAP_CAP_MB} MB); ${r.report.this_run.refunds} refunds, ${r.report.this_run.amount}; ${files}; cheques ${r.report.cheque_register.amount}\n`;
 }
 
 async function bench(): Promise<void> {

@@ -1,8 +1,8 @@
 /**
  * A file written in pieces under a temporary name in its final folder, hashed as it is written,
  * and renamed into place only when told (commit): the payment run's outputs and issuance events,
- * which can be hundreds of megabytes. Text is gathered into chunks of about a megabyte, and a
- * writer waits once a chunk is on its way to the disk, so memory stays bounded however large the file.
+ * which can be hundreds of megabytes. Text is encoded into chunks of a megabyte, and a writer
+ * waits once a chunk is on its way to the disk, so memory stays bounded however large the file.
  */
 import { createHash, Hash, randomBytes } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
@@ -10,13 +10,17 @@ import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { StorageError } from '../domain/errors';
 
-const CHUNK_CHARS = 1 << 20;
-
-/** Temporary names: `.<name>.<12 hex>.tmp`, the pattern writeOutputFolder also clears. */
-export const TEMP_NAME = /^\..+\.[0-9a-f]{12}\.tmp$/;
+const CHUNK_BYTES = 1 << 20;
 
 export class StreamedFile {
-  private pending = '';
+  /**
+   * Text is encoded into this buffer as it comes. Never kept as strings: a record built from
+   * cells read from a file is a rope of slices of the 64 KB chunk they came from, and holding a
+   * thousand such records from a thousand chunks would hold all those chunks (a re-issue run,
+   * which writes one row in a thousand, showed it).
+   */
+  private buf = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
   private inflight: Promise<void> = Promise.resolve();
   private readonly hash: Hash = createHash('sha256');
   bytes = 0;
@@ -36,26 +40,39 @@ export class StreamedFile {
 
   /** Appends text; `rows` counts data rows for the caller. Resolves at once unless a chunk is due. */
   write(text: string, rows = 0): Promise<void> | undefined {
-    this.pending += text;
     this.rows += rows;
-    return this.pending.length >= CHUNK_CHARS ? this.flush() : undefined;
+    // At most 3 bytes of UTF-8 per UTF-16 unit: make room first when the text might not fit.
+    if (text.length * 3 > CHUNK_BYTES - this.used) {
+      if (text.length * 3 > CHUNK_BYTES) return Promise.all([this.flush(), this.send(Buffer.from(text, 'utf8'))]).then(() => undefined);
+      const due = this.flush();
+      this.used += this.buf.write(text, this.used, 'utf8');
+      return due;
+    }
+    this.used += this.buf.write(text, this.used, 'utf8');
+    return undefined;
+  }
+
+  /** Hands the bytes gathered so far to the disk (see send). */
+  private flush(): Promise<void> {
+    if (this.used === 0) return this.settled(Promise.resolve());
+    const full = this.buf.subarray(0, this.used);
+    this.buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.used = 0;
+    return this.send(full);
   }
 
   /**
-   * Hands the gathered text to the disk. One chunk may still be on its way while the caller goes
-   * on (the next one waits for it), so computing and writing overlap and at most two chunks a
-   * file are in memory.
+   * One chunk may still be on its way to the disk while the caller goes on (the next one waits
+   * for it), so computing and writing overlap and at most two chunks a file are in memory.
    */
-  private async flush(): Promise<void> {
-    if (this.pending === '' || !this.handle) return;
-    const buf = Buffer.from(this.pending, 'utf8');
-    this.pending = '';
-    this.hash.update(buf);
-    this.bytes += buf.length;
+  private async send(bytes: Buffer): Promise<void> {
+    if (!this.handle) return;
+    this.hash.update(bytes);
+    this.bytes += bytes.length;
     const handle = this.handle;
     const previous = this.inflight;
-    this.inflight = previous.then(() => handle.write(buf)).then(() => undefined);
-    // Observed by the next flush or by close(); never an unhandled rejection meanwhile.
+    this.inflight = previous.then(() => handle.write(bytes)).then(() => undefined);
+    // Observed by the next send or by close(); never an unhandled rejection meanwhile.
     this.inflight.catch(() => undefined);
     await this.settled(previous);
   }
