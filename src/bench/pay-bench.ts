@@ -20,7 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { formatCents } from '../money/cents';
@@ -118,6 +118,30 @@ async function child(work: string, out: string, extra: string[]): Promise<void> 
   process.stdout.write(JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssMb: process.resourceUsage().maxRSS / 1024, report: result.report }));
 }
 
+/** Recounts a payment file from its bytes (streamed): transactions and the sum of InstdAmt, against its group header. */
+async function recount(file: string): Promise<{ transactions: number; sum: string; header: string }> {
+  let tail = '';
+  let header = '';
+  let transactions = 0;
+  let cents = 0n;
+  const amount = /<InstdAmt Ccy="[A-Z]{3}">([0-9]+)\.([0-9]{2})<\/InstdAmt>/g;
+  for await (const chunk of createReadStream(file, { encoding: 'utf8' })) {
+    const text = tail + (chunk as string);
+    if (header === '') {
+      const m = /<GrpHdr>[\s\S]*?<NbOfTxs>([0-9]+)<\/NbOfTxs>\s*<CtrlSum>([0-9.]+)<\/CtrlSum>/.exec(text);
+      if (m) header = `${m[1]} ${m[2]}`;
+    }
+    let last = 0;
+    for (const m of text.matchAll(amount)) {
+      transactions += 1;
+      cents += BigInt(m[1]! + m[2]!);
+      last = m.index! + m[0].length;
+    }
+    tail = text.slice(Math.max(last, text.length - 200));
+  }
+  return { transactions, sum: formatCents(cents), header };
+}
+
 function line(what: string, r: ChildResult): string {
   const files = r.report.payment_files.map((f) => `${f.name} ${f.transactions} transactions, control sum ${f.control_sum}`).join('; ');
   return `${what}: ${r.seconds.toFixed(2)} s (${r.cpuSeconds.toFixed(2)} s of CPU), peak RSS ${r.peakRssMb.toFixed(0)} MB (heap capped at ${HEAP_CAP_MB} MB); ${r.report.this_run.refunds} refunds, ${r.report.this_run.amount}; ${files}; cheques ${r.report.cheque_register.amount}\n`;
@@ -156,13 +180,25 @@ async function bench(): Promise<void> {
     const a = payInChild(work, path.join(tmp, 'out-1'), []);
     say(line('pay, per instruction', a));
     if (expected !== null && a.report.ledger.issued.amount !== expected) throw new Error(`issued ${a.report.ledger.issued.amount}, refunds.csv ${expected}`);
+    const tie = (r: ChildResult, what: string) => {
+      const total = r.report.payment_files.reduce((s, f) => s + BigInt(f.control_sum.replace('.', '')), BigInt(r.report.cheque_register.amount.replace('.', '')));
+      if (expected !== null && formatCents(total) !== expected) throw new Error(`${what}: payment files + cheques ${formatCents(total)}, refunds.csv ${expected}`);
+      if (expected !== null) say(`${what}: payment files + cheque register = ${formatCents(total)} = refunds.csv\n`);
+    };
+    tie(a, 'per instruction');
     for (const f of a.report.payment_files) {
       const file = path.join(tmp, 'out-1', f.name);
+      const t1 = Date.now();
+      const c = await recount(file);
+      if (c.header !== `${c.transactions} ${c.sum}` || c.sum !== f.control_sum) throw new Error(`${f.name}: header ${c.header}, counted ${c.transactions} ${c.sum}`);
+      say(`${f.name} recounted from its bytes: ${c.transactions} transactions, sum ${c.sum} = NbOfTxs and CtrlSum (${((Date.now() - t1) / 1000).toFixed(1)} s)\n`);
       const t0 = Date.now();
       const v = spawnSync('xmllint', ['--noout', '--stream', '--schema', XSD, file], { encoding: 'utf8', maxBuffer: 1 << 24 });
       say(`xmllint --stream --schema ${f.name} (${(statSync(file).size / 1e6).toFixed(0)} MB): ${v.status === 0 ? 'valid' : `INVALID ${v.stderr.slice(0, 300)}`} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
     }
-    say(line('pay, batched per participant', payInChild(batchedWork, path.join(tmp, 'out-batched'), ['--batch-by', 'participant'])));
+    const batched = payInChild(batchedWork, path.join(tmp, 'out-batched'), ['--batch-by', 'participant']);
+    say(line('pay, batched per participant', batched));
+    tie(batched, 'batched');
     const returned = path.join(tmp, 'returned.csv');
     const automatic = a.report.ledger.issued.refunds;
     const refs = Array.from({ length: Math.min(1000, automatic) }, (_, i) => `R${String(1 + Math.floor((i * automatic) / Math.min(1000, automatic))).padStart(8, '0')}`);
