@@ -18,7 +18,7 @@ import { cleanNote, IssuanceEvent, IssuanceLedger, issueMethod, ISSUANCE_COLUMNS
 import type { LedgerIndex, LedgerRefund } from './ledger-row';
 import { CreditTransfer, DebtorParty, Pain001Template } from './pain001';
 import { batchEndToEndId, batchRemittance, instructionId, messageId, paymentText, refundRemittance } from './payment-ids';
-import { CHEQUE_REGISTER_COLUMNS, REMITTANCE_ADVICE_COLUMNS } from './treasury-columns';
+import { chequeRegisterRecord, remittanceAdviceRecord } from './treasury-columns';
 
 export type BatchBy = 'instruction' | 'participant';
 
@@ -148,7 +148,7 @@ export class PaymentRun {
       const number = this.nextCheque(row.refund_ref);
       add(this.cheques, cents);
       return {
-        cheque: this.chequeRecord(row, number, amount, valueDate),
+        cheque: chequeRegisterRecord(row, this.idx, number, amount, valueDate),
         events: events + this.event({ ...issued, end_to_end_id: '', cheque_number: number }),
       };
     }
@@ -165,7 +165,7 @@ export class PaymentRun {
       batch.refunds += 1;
       batch.cents += cents;
       return {
-        advice: this.adviceRecord(row, batch.end_to_end_id, method, amount, valueDate, block.msg_id),
+        advice: remittanceAdviceRecord(row, this.idx, { e2e: batch.end_to_end_id, method, amount, valueDate, msgId: block.msg_id }),
         events: events + this.event({ ...issued, end_to_end_id: batch.end_to_end_id, cheque_number: '' }),
       };
     }
@@ -181,7 +181,7 @@ export class PaymentRun {
     };
     return {
       xml: { value_date: valueDate, text: this.template.transaction(tx) },
-      advice: this.adviceRecord(row, row.refund_ref, method, amount, valueDate, block.msg_id),
+      advice: remittanceAdviceRecord(row, this.idx, { e2e: row.refund_ref, method, amount, valueDate, msgId: block.msg_id }),
       events: events + this.event({ ...issued, end_to_end_id: row.refund_ref, cheque_number: '' }),
     };
   }
@@ -277,28 +277,5 @@ export class PaymentRun {
     if (this.cheques.first === '') this.cheques.first = number;
     this.cheques.last = number;
     return number;
-  }
-
-  private cell(row: LedgerRefund, c: keyof LedgerIndex): string {
-    return row.cells[this.idx[c]]!;
-  }
-
-  private chequeRecord(row: LedgerRefund, number: string, amount: string, valueDate: string): string {
-    const cells: Record<(typeof CHEQUE_REGISTER_COLUMNS)[number], string> = {
-      cheque_number: number, refund_ref: row.refund_ref, participant_id: this.cell(row, 'participant_id'), instruction_ref: this.cell(row, 'instruction_ref'),
-      file_seq: row.file_seq, line: row.line, payee_name: this.cell(row, 'payee_name'),
-      address_line_1: '', address_line_2: '', address_line_3: '', address_line_4: '',
-      amount, currency: row.currency, value_date: valueDate, reason: row.reason,
-    };
-    return formatCsvRecord(CHEQUE_REGISTER_COLUMNS.map((c) => cells[c]));
-  }
-
-  private adviceRecord(row: LedgerRefund, e2e: string, method: string, amount: string, valueDate: string, msgId: string): string {
-    const cells: Record<(typeof REMITTANCE_ADVICE_COLUMNS)[number], string> = {
-      end_to_end_id: e2e, refund_ref: row.refund_ref, participant_id: this.cell(row, 'participant_id'), instruction_ref: this.cell(row, 'instruction_ref'),
-      file_seq: row.file_seq, line: row.line, channel: row.channel, method, payee_account: this.cell(row, 'payee_account'),
-      payee_name: this.cell(row, 'payee_name'), amount, currency: row.currency, value_date: valueDate, reason: row.reason, msg_id: msgId,
-    };
-    return formatCsvRecord(REMITTANCE_ADVICE_COLUMNS.map((c) => cells[c]));
   }
 }
