@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { InvariantError } from '../../../src/domain/errors';
 import { readCsvRecords } from '../../../src/io/csv-records';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ccass-csv-records-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function read(text: string) {
   const file = path.join(dir, `f${Math.random().toString(16).slice(2)}.csv`);
   writeFileSync(file, text);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseHkAccount } from '../../../src/treasury/hk-account';
@@ -8,6 +8,7 @@ import { paymentText } from '../../../src/treasury/payment-ids';
 import { xmllintSchema } from './xmllint';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ccass-pain001-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const account = (t: string) => parseHkAccount(t)!;
 const header = (n: number, sum: string): GroupHeader => ({ msg_id: '0020-20211229-RUN0001', created_at: '2021-12-28T17:30:00+08:00', nb_of_txs: n, ctrl_sum: sum, initiating_party: 'Registrar & Co <HK>' });
 const block = (n: number, sum: string, bic: string | null = null): PaymentBlock => ({
