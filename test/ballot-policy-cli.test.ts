@@ -67,7 +67,7 @@ describe('allocate --ballot-policy', () => {
     const v = await runCli(['verify', '--work', b.work, '--offering', b.offering, '--participants', PARTICIPANTS]);
     expect(v.code).toBe(0);
     expect(v.stdout).toContain('ballot policy {"A":{"first_row_pct":"40"}}');
-    expect(v.stdout.match(/^MATCH /gm)).toHaveLength(7);
+    expect(v.stdout.match(/^MATCH /gm)).toHaveLength(8);
 
     // The same exponent given as an exponent allots the same shares to the same applications.
     const again = await book();

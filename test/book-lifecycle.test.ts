@@ -335,7 +335,7 @@ describe('lapse', () => {
     for (const row of results) expect(row).toMatch(/,0,UNSUCCESSFUL,OFFERING_LAPSED$/);
     const refunds = readFileSync(path.join(work, 'allocation/refunds.csv'), 'utf8').trim().split('\n').slice(1);
     expect(refunds).toHaveLength(9);
-    for (const row of refunds) expect(row).toMatch(/,LAPSED$/);
+    for (const row of refunds) expect(row).toMatch(/^R\d{8},.*,\d+\.\d\d,LAPSED,\d+,\d+,HKD,2021-12-29,OFFERING_LAPSED,,$/);
     const summary = JSON.parse(readFileSync(path.join(work, 'allocation/summary.json'), 'utf8'));
     // 4 + 3 + 2 instructions of 1,000 / 2,000 / 3,000 shares in turn.
     const paid = [1000, 2000, 3000, 1000, 1000, 2000, 3000, 1000, 2000].reduce((s, q) => s + Number(pay(q)) * 100, 0);

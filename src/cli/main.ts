@@ -18,6 +18,7 @@ import { registerGenerate } from './commands/generate';
 import { registerPreview } from './commands/preview';
 import { registerServe } from './commands/serve';
 import { registerAnnounce } from './commands/announce';
+import { registerPay } from './commands/pay';
 
 import type { CliIo } from './cli-io';
 
@@ -45,6 +46,7 @@ export function buildProgram(io: CliIo): Command {
   registerPreview(program, io);
   registerServe(program, io);
   registerAnnounce(program, io);
+  registerPay(program, io);
   return program;
 }
 
@@ -53,7 +55,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   const program = buildProgram(io);
   try {
     await program.parseAsync(argv);
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version end here with exit code 0.

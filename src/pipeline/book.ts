@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import type { Logger } from 'pino';
 import {
-  Actor, Admission, admitFile, Arrival, InboxEntry, Lifecycle, openBook, Transition, viewOf, withInbox, withTransition,
+  Actor, Admission, admitFile, Arrival, FinalTransition, InboxEntry, Lifecycle, openBook, Transition, viewOf, withInbox, withTransition,
 } from '../book/lifecycle';
 import { StorageError, UsageError } from '../domain/errors';
 import type { Offering } from '../offering/schema';
@@ -184,4 +184,21 @@ export function bookGate(work: string, inbox: string): BookGate {
       return admitFile(l, entry);
     },
   };
+}
+
+/**
+ * The final allocation (or lapse) of the book, for the commands that act on it afterwards
+ * (publishing, payment): refused (UsageError, exit 2) when the folder holds no book, the book is
+ * not final, or an allocation or lapse is being written or replaced. The caller then checks that
+ * the manifest on disk is `final.manifest_sha256`, so only the recorded allocation is ever used.
+ */
+export async function requireFinalAllocation(work: string, what: string): Promise<FinalTransition> {
+  const lifecycle = await readLifecycle(work);
+  if (lifecycle === null) throw new UsageError(`work ${work}: holds no book (no lifecycle.json); nothing to ${what}`);
+  const view = viewOf(lifecycle);
+  if (view.final === null) throw new UsageError(`work ${work}: the book is ${view.state}, not allocated; nothing to ${what} until allocate has run`);
+  if (view.pending !== null) {
+    throw new UsageError(`work ${work}: ${view.pending.to === 'allocating' ? 'an allocation' : 'a lapse'} started at ${view.pending.at} by ${view.pending.operator} has not finished; ${what} once it has`);
+  }
+  return view.final;
 }

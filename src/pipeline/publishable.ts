@@ -6,13 +6,15 @@
  * Today it requires: the work folder exists; allocation/manifest.json is there and is a
  * manifest; every file it lists is present with exactly its byte count and SHA-256; results.csv,
  * basis-of-allocation.csv, refunds.csv and summary.json are among them; summary.json reads as a
- * summary. The book's lifecycle (open / closed / allocated / lapsed, issue 6) adds its check HERE:
- * see LIFECYCLE below.
+ * summary; and first of all, the book's lifecycle is final (allocated or lapsed, no allocation
+ * being written) with exactly this manifest recorded.
  */
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { StorageError, UsageError } from '../domain/errors';
 import { allocationDir } from '../io/outputs';
+import { requireFinalAllocation } from './book';
 import { digestFile, FileDigest, readTextFile } from '../io/publication-files';
 import {
   manifestFaults, parsePublishedManifest, parsePublishedSummary, PublishedManifest, PublishedSummary, SAFE_NAME,
@@ -38,13 +40,17 @@ export async function assertPublishable(work: string): Promise<PublishableAlloca
   if (!stat?.isDirectory()) throw new UsageError(`work ${work}: not a folder`);
   const dir = allocationDir(work);
 
-  // LIFECYCLE (issue 6): read <work>/lifecycle.json here and require the state `allocated`
-  // (outcome ALLOCATED) or `lapsed` (outcome LAPSED); refuse `open`, `closed` and a superseded
-  // allocation with a UsageError naming the state, before any file below is read.
-  const outcome: PublicationOutcome = 'ALLOCATED';
+  // The book's lifecycle: only a final allocation (or a lapse), not one being replaced, and the
+  // manifest on disk must be the one recorded with it (never a superseded or half-written one).
+  const final = await requireFinalAllocation(work, 'publish');
+  const outcome: PublicationOutcome = final.to === 'lapsed' ? 'LAPSED' : 'ALLOCATED';
+  const recordedManifest = final.manifest_sha256;
 
   const manifestText = await readTextFile(path.join(dir, 'manifest.json'));
   if (manifestText === null) throw new UsageError(`work ${work}: no final allocation to publish (allocation/manifest.json is missing; run allocate first)`);
+  if (createHash('sha256').update(manifestText, 'utf8').digest('hex') !== recordedManifest) {
+    throw new StorageError(`${path.join(dir, 'manifest.json')}: not the manifest recorded for the final allocation in lifecycle.json; run verify`);
+  }
   const manifest = parsePublishedManifest(manifestText);
   if (typeof manifest === 'string') throw new StorageError(`${path.join(dir, 'manifest.json')}: ${manifest}`);
   const digests = new Map<string, FileDigest | null>();

@@ -30,6 +30,7 @@ export function percentText(rate: string): string {
 }
 
 export function finalPriceWords(summary: PublishedSummary, offering: Offering): string {
+  if (summary.final_price === null) return 'None: the offering lapsed and no Offer Shares were allotted.';
   const fees = offering.fees.map((f) => `${feeName(f.name)} of ${percentText(f.rate)}`);
   const list = fees.length > 1 ? `${fees.slice(0, -1).join(', ')} and ${fees[fees.length - 1]}` : fees[0]!;
   return `HK$${summary.final_price} per Offer Share (excluding ${list}).`;

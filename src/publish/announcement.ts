@@ -70,7 +70,7 @@ ${body}
 function summaryTable(i: AnnouncementInput): string {
   const s = i.summary;
   const rows: [string, string][] = [
-    ['Final offer price', `HK$${s.final_price} per Offer Share`],
+    ['Final offer price', s.final_price === null ? 'none (the offering lapsed)' : `HK$${s.final_price} per Offer Share`],
     ['Net proceeds from the Global Offering', 'HK$<span class="blank"></span> million (to be completed by the issuer)'],
     ['Number of valid applications', formatThousands(s.applications.valid)],
     ['Hong Kong Offer Shares applied for', formatThousands(s.demand_shares)],

@@ -18,7 +18,8 @@ const poolSchema = z.object({
 
 export const publishedSummarySchema = z.object({
   offering: z.object({ stock_code: z.string(), issuer: z.string(), share_class: z.string().nullable() }),
-  final_price: z.string().regex(/^[0-9]+(\.[0-9]+)?$/),
+  /** null when the offering lapsed (`lapse`: nothing allotted, no final price). */
+  final_price: z.string().regex(/^[0-9]+(\.[0-9]+)?$/).nullable(),
   instructions: z.object({ total: count, valid: count, rejected: count, rejected_by_reason: z.record(z.string(), count) }),
   applications: z.object({ valid: count, successful: count, unsuccessful: count }),
   demand_shares: count,

@@ -8,8 +8,10 @@
  * results.csv and refunds.csv, read here on their own. Screenshots go to test-artifacts/browser/
  * (git-ignored).
  */
-import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { openBook, withTransition } from '../../src/book/lifecycle';
 import { parse } from 'csv-parse/sync';
 import { BrowserContext, chromium, Page } from 'playwright-core';
 import { main } from '../../src/cli/main';
@@ -37,6 +39,15 @@ function workWith(allocation: string): string {
   const work = tempDir('browser-work');
   mkdirSync(path.join(work, 'allocation'));
   for (const f of readdirSync(allocation)) copyFileSync(path.join(allocation, f), path.join(work, 'allocation', f));
+  // The book's record: this allocation is the final one (the publishing gate checks its manifest).
+  const actor = { at: '2021-12-23T06:00:00.000Z', command: 'allocate', operator: 'test', host: 'h', pid: 1 };
+  const summary = JSON.parse(readFileSync(path.join(allocation, 'summary.json'), 'utf8'));
+  const parameters = { final_price: summary.final_price, seed: summary.draw.seed, reallocate_shares: null, ballot_policy: null };
+  const lifecycle = withTransition(withTransition(openBook({ stock_code: '0020', issuer: 'x', hong_kong_initial_shares: 1 }, actor), { ...actor, to: 'closed', arrivals: [] }), {
+    ...actor, to: 'allocated', parameters, supersedes: null, book_sha256: summary.draw.book_sha256,
+    manifest_sha256: createHash('sha256').update(readFileSync(path.join(allocation, 'manifest.json'))).digest('hex'),
+  });
+  writeFileSync(path.join(work, 'lifecycle.json'), JSON.stringify(lifecycle));
   return work;
 }
 
@@ -53,10 +64,16 @@ async function startServe(allocation: string): Promise<Book> {
   const results = parse(readFileSync(path.join(allocation, 'results.csv')), { columns: true }) as Row[];
   const refundRows = parse(readFileSync(path.join(allocation, 'refunds.csv')), { columns: true }) as Row[];
   const refunds: (Row | null)[] = results.map(() => null);
+  // R rows follow the results order; a MANUAL row (M refs, listed first) goes to the matching
+  // result row that has no refund of its own.
   let at = 0;
-  for (const f of refundRows) {
+  for (const f of refundRows.filter((r) => r.method !== 'MANUAL')) {
     while (!(results[at]!.participant_id === f.participant_id && results[at]!.instruction_ref === f.instruction_ref)) at += 1;
     refunds[at++] = f;
+  }
+  for (const f of refundRows.filter((r) => r.method === 'MANUAL')) {
+    const i = results.findIndex((r, n) => refunds[n] === null && r.participant_id === f.participant_id && r.instruction_ref === f.instruction_ref);
+    refunds[i] = f;
   }
   return { base, stop, running, results, refunds };
 }

@@ -3,7 +3,7 @@
  * each refusal one line with the documented exit code and nothing served or written; `serve`
  * starts on a loopback port, answers, and stops cleanly when told to.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
 import { runCli, tempDir } from '../unit/refund/cli-harness';
@@ -28,8 +28,39 @@ describe('publishing refuses anything but a final allocation', () => {
     const empty = tempDir('empty-work');
     const r = await runCli([command, '--work', empty, '--offering', OFFERING, '--port', '0'].slice(0, command === 'serve' ? 7 : 5));
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`ccass-batch: work ${empty}: no final allocation to publish (allocation/manifest.json is missing; run allocate first)\n`);
+    expect(r.stderr).toBe(`ccass-batch: work ${empty}: holds no book (no lifecycle.json); nothing to publish\n`);
     expect(existsSync(path.join(empty, 'announcement'))).toBe(false);
+  });
+
+  it('an open or closed book, or an allocation still being written, is exit 2 naming the state', async () => {
+    const copy = tempDir('states');
+    const lifecycle = JSON.parse(readFileSync(path.join(work, 'lifecycle.json'), 'utf8'));
+    const upTo = (n: number) => writeFileSync(path.join(copy, 'lifecycle.json'), JSON.stringify({ ...lifecycle, transitions: lifecycle.transitions.slice(0, n) }));
+    const states = lifecycle.transitions.map((t: { to: string }) => t.to);
+    expect(states).toEqual(['open', 'closed', 'allocating', 'allocated']);
+    upTo(1);
+    expect((await runCli(['announce', '--work', copy, '--offering', OFFERING])).stderr).toBe(`ccass-batch: work ${copy}: the book is open, not allocated; nothing to publish until allocate has run\n`);
+    upTo(2);
+    expect((await runCli(['announce', '--work', copy, '--offering', OFFERING])).stderr).toMatch(/the book is closed, not allocated/);
+    // A supersession under way: the final allocation is followed by a new intent.
+    writeFileSync(path.join(copy, 'lifecycle.json'), JSON.stringify({ ...lifecycle, transitions: [...lifecycle.transitions, lifecycle.transitions[2]] }));
+    const r = await runCli(['announce', '--work', copy, '--offering', OFFERING]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/an allocation started at .* has not finished; publish once it has\n$/);
+  });
+
+  it('an allocation folder whose manifest is not the one recorded with the final allocation is exit 74', async () => {
+    const copy = tempDir('other-manifest');
+    mkdirSync(path.join(copy, 'allocation'));
+    for (const f of readdirSync(path.join(work, 'allocation')).filter((n) => n.includes('.'))) {
+      writeFileSync(path.join(copy, 'allocation', f), readFileSync(path.join(work, 'allocation', f)));
+    }
+    const lifecycle = JSON.parse(readFileSync(path.join(work, 'lifecycle.json'), 'utf8'));
+    lifecycle.transitions.at(-1).manifest_sha256 = '0'.repeat(64);
+    writeFileSync(path.join(copy, 'lifecycle.json'), JSON.stringify(lifecycle));
+    const r = await runCli(['announce', '--work', copy, '--offering', OFFERING]);
+    expect(r.code).toBe(74);
+    expect(r.stderr).toMatch(/not the manifest recorded for the final allocation in lifecycle\.json; run verify\n$/);
   });
 
   it('a missing work folder is exit 2', async () => {
@@ -40,13 +71,15 @@ describe('publishing refuses anything but a final allocation', () => {
   it('an output file that does not match manifest.json is exit 74 (storage fault), nothing written', async () => {
     const copy = tempDir('tampered');
     mkdirSync(path.join(copy, 'allocation'));
-    for (const f of ['results.csv', 'basis-of-allocation.csv', 'refunds.csv', 'ccass-deposits.csv', 'certificates.csv', 'summary.json', 'manifest.json']) {
+    writeFileSync(path.join(copy, 'lifecycle.json'), readFileSync(path.join(work, 'lifecycle.json')));
+    for (const f of readdirSync(path.join(work, 'allocation')).filter((n) => n.includes('.'))) {
       writeFileSync(path.join(copy, 'allocation', f), readFileSync(path.join(work, 'allocation', f)));
     }
     appendFileSync(path.join(copy, 'allocation/refunds.csv'), 'R99999999,BRK001,B1-0001,CLEARING,DIRECT_CREDIT,x,y,1.00,REJECTED\n');
     const r = await runCli(['announce', '--work', copy, '--offering', OFFERING]);
     expect(r.code).toBe(74);
-    expect(r.stderr).toMatch(/the output files do not match manifest\.json: refunds\.csv has 7722 bytes, manifest\.json says 7656\n$/);
+    const size = statSync(path.join(work, 'allocation/refunds.csv')).size;
+    expect(r.stderr).toMatch(new RegExp(`the output files do not match manifest\\.json: refunds\\.csv has ${size + 66} bytes, manifest\\.json says ${size}\\n$`));
     // Same size, one cent more: caught by the SHA-256.
     const refunds = path.join(work, 'allocation/refunds.csv');
     writeFileSync(path.join(copy, 'allocation/refunds.csv'), readFileSync(refunds, 'utf8').replace('4030.21,REJECTED', '4030.22,REJECTED'));
@@ -89,5 +122,20 @@ describe('serve', () => {
     const log = readFileSync(path.join(work, 'serve-test.log'), 'utf8');
     expect(log).toContain('"id":"31*****7"');
     expect(log).not.toContain('31234567');
+  });
+});
+
+describe('a lapsed offering is published as such', () => {
+  it('announce after lapse: the announcement says the offering lapsed and lists no successful applicant', async () => {
+    const lapsed = await buildSampleWork();
+    const { PARTICIPANTS } = await import('../unit/refund/cli-harness');
+    const l = await runCli(['lapse', '--work', lapsed, '--offering', OFFERING, '--participants', PARTICIPANTS, '--reason', 'underwriting terminated']);
+    expect(l.code).toBe(0);
+    const r = await runCli(['announce', '--work', lapsed, '--offering', OFFERING]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const html = readFileSync(path.join(lapsed, 'announcement/allotment-results-announcement.html'), 'utf8');
+    expect(html).toMatch(/lapsed/i);
+    expect(readFileSync(path.join(lapsed, 'announcement/successful-applicants.csv'), 'utf8').trim().split('\n')).toHaveLength(1);
   });
 });
