@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CHANNELS } from '../domain/types';
+import { ingestLimitsSchema } from './ingest-limits';
 
 const decimalText = (what: string) =>
   z.string({ error: `${what} must be a decimal number written as text, e.g. "3.99"` })
@@ -125,6 +126,8 @@ export const offeringSchema = z.object({
     collect_in_person_min_shares: wholeShares('certificates.collect_in_person_min_shares').optional(),
   }).default({}),
   timetable,
+  /** Limits on dropped files (docs/limits.md); every key optional, defaults in ingest-limits.ts. */
+  ingest_limits: ingestLimitsSchema.optional(),
 }).superRefine((o, ctx) => {
   const q = o.permitted_quantities;
   for (let i = 0; i < q.length; i++) {
