@@ -7,10 +7,9 @@
 import { Command } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import pino from 'pino';
 import type { CliIo } from '../cli-io';
 import { loadOfferingFile, loadParticipantsFile } from '../../io/config-files';
-import { createLogger } from '../../io/log';
+import { createLogger, openLogDestination } from '../../io/log';
 import { UsageError } from '../../domain/errors';
 import { formatFileProgress, formatIgnored, formatTotals, ingestInbox } from '../../pipeline/ingest';
 
@@ -38,11 +37,11 @@ export function registerIngest(program: Command, io: CliIo): void {
       const participants = loadParticipantsFile(opts.participants);
       const inboxStat = await fs.stat(opts.inbox).catch(() => null);
       if (!inboxStat?.isDirectory()) throw new UsageError(`inbox ${opts.inbox}: not a folder`);
-      await fs.mkdir(opts.work, { recursive: true }).catch((e: Error) => {
-        throw new UsageError(`work ${opts.work}: cannot be created (${e.message})`);
+      await fs.mkdir(opts.work, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
+        throw new UsageError(`work ${opts.work}: cannot be created (${e.code ?? e.name})`);
       });
       const logFile = opts.log ?? path.join(opts.work, 'logs', 'ingest.log');
-      const destination = logFile === '-' ? pino.destination({ fd: 2, sync: true }) : pino.destination({ dest: logFile, mkdir: true, sync: true, append: true });
+      const destination = openLogDestination(logFile);
       const logger = createLogger(destination);
       const report = await ingestInbox({
         offering,

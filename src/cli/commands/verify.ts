@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { CliIo } from '../cli-io';
 import { loadOfferingFile, loadParticipantsFile } from '../../io/config-files';
 import { verifyAllocation } from '../../pipeline/allocate';
+import { checkStore } from '../../io/store';
 
 /** Exit code 1: the outputs on disk are not what the kept inputs give. */
 class OutputsDifferError extends Error {
@@ -11,9 +12,11 @@ class OutputsDifferError extends Error {
 }
 
 /**
- * `verify`: re-derives the allocation from the store and the price, seed and reallocation
- * recorded in allocation/summary.json; prints one line per output file. Exit 0 when every file
- * matches byte for byte, 1 when any differs or is missing.
+ * `verify`: first checks the store (every stored file against the SHA-256 its meta recorded at
+ * ingest: a store changed since is named, and the outputs are not blamed for it), then re-derives
+ * the allocation from the store and the price, seed and reallocation recorded in
+ * allocation/summary.json; prints one line per output file. Exit 0 when every file matches byte
+ * for byte, 1 when a store file or an output file differs or is missing.
  */
 export function registerVerify(program: Command, io: CliIo): void {
   program
@@ -23,6 +26,12 @@ export function registerVerify(program: Command, io: CliIo): void {
     .requiredOption('--offering <file>', 'offering JSON file')
     .requiredOption('--participants <file>', 'participant registry CSV')
     .action(async (opts: { work: string; offering: string; participants: string }) => {
+      const store = await checkStore(opts.work);
+      for (const p of store) io.stdout(`${p.problem === 'NO_HASH_RECORDED' ? 'UNCHECKED' : p.problem} ${p.file}${p.problem === 'NO_HASH_RECORDED' ? ' (no SHA-256 recorded: stored before it was kept)' : ''}\n`);
+      const broken = store.filter((p) => p.problem !== 'NO_HASH_RECORDED');
+      if (broken.length > 0) {
+        throw new OutputsDifferError(`verify: the store was changed after ingest: ${broken.map((p) => p.file).join(', ')} no longer match${broken.length === 1 ? 'es' : ''} the SHA-256 recorded at ingest; outputs not compared`);
+      }
       const report = await verifyAllocation(opts.work, loadOfferingFile(opts.offering), loadParticipantsFile(opts.participants));
       const p = report.parameters;
       io.stdout(`re-derived at final price ${p.finalPrice}, seed "${p.seed}"${p.reallocateShares !== null ? `, reallocation ${p.reallocateShares}` : ''}\n`);
