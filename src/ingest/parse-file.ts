@@ -63,14 +63,19 @@ const BLANK = /^[ \t]*$/;
 /** D lines are fed to the stream parser in batches of this many (or at a non-D line). */
 const BATCH_LINES = 512;
 
-/** The file's bytes, counted; stops (setting `over`) at the first byte beyond `max`. */
+/**
+ * The file's first `max` bytes exactly (whatever the chunks), setting `over` when there are more:
+ * what is parsed of a file too large never depends on how it was read.
+ */
 async function* countedChunks(chunks: AsyncIterable<Uint8Array>, max: number, seen: { bytes: number; over: boolean }): AsyncGenerator<Uint8Array> {
   for await (const chunk of chunks) {
-    seen.bytes += chunk.length;
-    if (seen.bytes > max) {
+    if (seen.bytes + chunk.length > max) {
       seen.over = true;
+      if (max > seen.bytes) yield chunk.subarray(0, max - seen.bytes);
+      seen.bytes = max;
       return;
     }
+    seen.bytes += chunk.length;
     yield chunk;
   }
 }
@@ -183,8 +188,11 @@ export async function* parseInstructionFile(chunks: AsyncIterable<Uint8Array>, l
         fault('structure', rejection('RECORD_TYPE_UNKNOWN', line, recordTypeEcho(type, text)));
     }
   }
-  if (size.over) fault('limit', rejection('FILE_TOO_LARGE', 0, { extra: `more than ${n(limits.max_file_bytes)} bytes: ingest_limits.max_file_bytes` }));
   if (lineLimit.lineTooLong !== null) fault('limit', rejection('LINE_TOO_LONG', lineLimit.lineTooLong, { extra: `line ${lineLimit.lineTooLong} is over ${n(limits.max_line_bytes)} bytes: ingest_limits.max_line_bytes` }));
+  // Last among the limits: a breach inside the first max_file_bytes is found however the file was
+  // read, whether the bytes beyond were seen yet or not. (The pipeline decides FILE_TOO_LARGE from
+  // the file's size before reading it; this catches a file that grew while it was read.)
+  if (size.over) fault('limit', rejection('FILE_TOO_LARGE', 0, { extra: `more than ${n(limits.max_file_bytes)} bytes: ingest_limits.max_file_bytes` }));
   // After a limit fault the file is rejected whole: the records not yet counted do not matter.
   const rest = [...details.flush(), ...(await details.end())];
   if (!shape.faults.limit) yield* countDetails(rest, shape.totals);
