@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StorageError } from '../domain/errors';
+import { ensureFolder } from './ensure-folder';
 
 export function ackPath(work: string, folder: string, fileName: string): string {
   return path.join(work, 'outbox', folder, `${fileName}.ack.csv`);
@@ -31,11 +32,7 @@ export interface AckFileWriter {
 export async function openAckFileWriter(work: string, folder: string, fileName: string): Promise<AckFileWriter> {
   const target = ackPath(work, folder, fileName);
   const dir = path.dirname(target);
-  try {
-    await fs.mkdir(dir, { recursive: true });
-  } catch (e) {
-    throw StorageError.wrap('create the folder', dir, e);
-  }
+  await ensureFolder(dir);
   const tmp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   let handle: fs.FileHandle;
   try {

@@ -8,14 +8,14 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StorageError } from '../domain/errors';
+import { ensureFolder } from './ensure-folder';
 
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  let step = 'create the folder';
+  await ensureFolder(dir);
+  let step = 'write';
   try {
-    await fs.mkdir(dir, { recursive: true });
-    step = 'write';
     const handle = await fs.open(tmp, 'w');
     try {
       await handle.writeFile(data);
@@ -27,6 +27,6 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     await fs.rename(tmp, file);
   } catch (e) {
     await fs.rm(tmp, { force: true }).catch(() => undefined);
-    throw StorageError.wrap(step, step === 'create the folder' ? dir : file, e);
+    throw StorageError.wrap(step, file, e);
   }
 }

@@ -23,6 +23,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { StorageError, systemErrorCode } from '../domain/errors';
 import { folderViaDescriptor, IgnoredEntry, InboxFile, openFolder } from './inbox';
+import { ensureFolder } from './ensure-folder';
 
 const READ_CHUNK_BYTES = 64 * 1024;
 const HASH_CHUNK_BYTES = 1024 * 1024;
@@ -140,11 +141,7 @@ export class InboxEntry {
    * file, `.2`, `.3`, ... is appended. Returns the new path.
    */
   async moveInto(folder: string, name = this.file.name): Promise<string> {
-    try {
-      await fs.mkdir(folder, { recursive: true });
-    } catch (e) {
-      throw StorageError.wrap('create the folder', folder, e);
-    }
+    await ensureFolder(folder);
     for (let n = 1; ; n++) {
       const target = path.join(folder, n === 1 ? name : `${name}.${n}`);
       // Linked by a run stopped between its link and its unlink: finish that move.

@@ -2,7 +2,7 @@
  * The structured logger (pino JSON on stderr by default). Identity documents are masked by the
  * callers (domain/mask.ts) and, as a second line of defence, any field named like one is redacted.
  */
-import { mkdirSync, openSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import pino, { Logger, DestinationStream } from 'pino';
 import { StorageError } from '../domain/errors';
@@ -36,6 +36,18 @@ export function openLogDestination(file: string): LogDestination {
   else {
     try {
       mkdirSync(path.dirname(file), { recursive: true });
+    } catch (e) {
+      // Node's recursive mkdir says ENOENT for a parent it cannot create: create the deepest missing one alone for the real cause.
+      let missing = path.dirname(path.resolve(file));
+      while (path.dirname(missing) !== missing && !existsSync(path.dirname(missing))) missing = path.dirname(missing);
+      try {
+        mkdirSync(missing);
+      } catch (real) {
+        throw StorageError.wrap('create the folder of the log', file, real);
+      }
+      throw StorageError.wrap('create the folder of the log', file, e);
+    }
+    try {
       fd = openSync(file, 'a');
     } catch (e) {
       throw StorageError.wrap('open the log', file, e);

@@ -21,6 +21,7 @@ import * as path from 'node:path';
 import type { Channel, StoredInstruction } from '../domain/types';
 import { StorageError, systemErrorCode } from '../domain/errors';
 import { writeFileAtomic } from './atomic-write';
+import { ensureFolder } from './ensure-folder';
 
 export interface StoredFileMeta {
   participant_id: string;
@@ -58,11 +59,7 @@ const RESOLVED = Promise.resolve();
 /** Streams one file's instructions to a temporary JSONL; nothing counts until commit. */
 export async function openStoredFileWriter(work: string, participantId: string, sha256: string): Promise<StoredFileWriter> {
   const p = filePaths(work, participantId, sha256);
-  try {
-    await fs.mkdir(p.dir, { recursive: true });
-  } catch (e) {
-    throw StorageError.wrap('create the folder', p.dir, e);
-  }
+  await ensureFolder(p.dir);
   const tmp = `${p.jsonl}.${process.pid}.${Date.now()}.tmp`;
   const out = createWriteStream(tmp, { encoding: 'utf8' });
   const hash = createHash('sha256');

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { CliIo } from '../cli-io';
 import { loadOfferingFile, loadParticipantsFile } from '../../io/config-files';
 import { createLogger, openLogDestination } from '../../io/log';
+import { ensureFolder } from '../../io/ensure-folder';
 import { UsageError } from '../../domain/errors';
 import { formatFileProgress, formatIgnored, formatTotals, ingestInbox } from '../../pipeline/ingest';
 
@@ -37,9 +38,8 @@ export function registerIngest(program: Command, io: CliIo): void {
       const participants = loadParticipantsFile(opts.participants);
       const inboxStat = await fs.stat(opts.inbox).catch(() => null);
       if (!inboxStat?.isDirectory()) throw new UsageError(`inbox ${opts.inbox}: not a folder`);
-      await fs.mkdir(opts.work, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
-        throw new UsageError(`work ${opts.work}: cannot be created (${e.code ?? e.name})`);
-      });
+      // The path itself was checked (main.ts): a refusal here is the file system's (EROFS, ENOSPC): 74.
+      await ensureFolder(opts.work, 'create the work folder');
       const logFile = opts.log ?? path.join(opts.work, 'logs', 'ingest.log');
       const destination = openLogDestination(logFile);
       const logger = createLogger(destination);
