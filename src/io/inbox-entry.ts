@@ -142,11 +142,19 @@ export class InboxEntry {
    */
   async moveInto(folder: string, name = this.file.name): Promise<string> {
     await ensureFolder(folder);
+    // Across file systems a name cannot be linked: the bytes are copied, and a kept file with the
+    // same bytes under the name (a copy made by a run stopped before its unlink) counts as this one.
+    const crossDevice = (await fs.stat(folder, { bigint: true }).catch((e: unknown) => { throw StorageError.wrap('inspect', folder, e); })).dev !== this.file.dev;
     for (let n = 1; ; n++) {
       const target = path.join(folder, n === 1 ? name : `${name}.${n}`);
       // Linked by a run stopped between its link and its unlink: finish that move.
       if (await sameInode(target, this.file)) return this.removeSource(target);
-      if (await this.stillHere()) {
+      if (crossDevice) {
+        if (await exists(target)) {
+          if (await sameBytes(target, this)) return this.removeSource(target);
+          continue;
+        }
+      } else if (await this.stillHere()) {
         try {
           // link never overwrites an existing target (rename would) and never follows a link.
           await fs.link(this.source, target);
@@ -154,6 +162,7 @@ export class InboxEntry {
         } catch (e) {
           const code = systemErrorCode(e);
           if (code === 'EEXIST') continue;
+          // EPERM/ENOTSUP: a file system without hard links; ENOENT: the name went meanwhile.
           if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOENT') throw StorageError.wrap('link', `${this.file.path} to ${target}`, e);
         }
       }
@@ -214,6 +223,16 @@ async function sameInode(p: string, file: { dev: bigint; ino: bigint }): Promise
   } catch (e) {
     const code = systemErrorCode(e);
     if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    throw StorageError.wrap('inspect', p, e);
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await fs.lstat(p);
+    return true;
+  } catch (e) {
+    if (systemErrorCode(e) === 'ENOENT') return false;
     throw StorageError.wrap('inspect', p, e);
   }
 }

@@ -215,6 +215,20 @@ describe('item 6: leftovers of a stopped run', () => {
     expect(statSync(path.join(work, 'quarantine/BRK001/bad.csv')).nlink).toBe(1);
   });
 
+  it('a file replaced after it was read: the bytes acknowledged are kept (a copy), the new file waits for the next run', async () => {
+    const original = fileText([dLine({ ref: 'O1' })]);
+    const replacement = fileText([dLine({ ref: 'R9' })], hLine('BRK001', 'CLEARING', '2'));
+    drop('BRK001/a.csv', original);
+    drop('BRK001/new.txt', replacement);
+    const r = await ingestInbox(opts({ beforeParse: () => renameSync(path.join(inbox, 'BRK001/new.txt'), path.join(inbox, 'BRK001/a.csv')) }));
+    expect(r.files[0]).toMatchObject({ outcome: 'ACCEPTED', moved_to: path.join(work, 'processed/BRK001/a.csv') });
+    expect(ack('BRK001/a.csv')).toBe('line,instruction_ref,status,reason_code,detail\n2,O1,ACCEPTED,,\n');
+    expect(readFileSync(path.join(work, 'processed/BRK001/a.csv'), 'utf8')).toBe(original);
+    expect(readFileSync(path.join(inbox, 'BRK001/a.csv'), 'utf8')).toBe(replacement);
+    const next = await ingestInbox(opts());
+    expect(next.files[0]).toMatchObject({ outcome: 'ACCEPTED', moved_to: path.join(work, 'processed/BRK001/a.csv.2') });
+  });
+
   it('a genuine second drop of the same name still gets its own .2 copy', async () => {
     const first = fileText([dLine()]);
     drop('BRK001/a.csv', first);
