@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CHANNELS } from '../domain/types';
+import { ingestLimitsSchema } from './ingest-limits';
 
 const decimalText = (what: string) =>
   z.string({ error: `${what} must be a decimal number written as text, e.g. "3.99"` })
@@ -142,6 +143,8 @@ export const offeringSchema = z.strictObject({
   publication: z.strictObject({
     successful_ids: z.enum(['masked', 'full'], { error: 'publication.successful_ids must be "masked" or "full"' }).default('masked'),
   }).default({ successful_ids: 'masked' }),
+  /** Limits on dropped files (docs/limits.md); every key optional, defaults in ingest-limits.ts. */
+  ingest_limits: ingestLimitsSchema.optional(),
 }).superRefine((o, ctx) => {
   const q = o.permitted_quantities;
   for (let i = 0; i < q.length; i++) {

@@ -17,6 +17,7 @@ import { InboxFile, scanInbox } from '../io/inbox';
 import { LifecycleWatch, readLifecycle, writeLifecycle } from '../io/lifecycle-file';
 import { storeDir } from '../io/store';
 import { acquireWorkLock, WorkLock } from '../io/work-lock';
+import { ensureFolder } from '../io/ensure-folder';
 
 /** Who acts on the book: the command and its operator (`--operator`, default the OS user). */
 export interface BookActor {
@@ -52,9 +53,8 @@ export async function holdWorkFolder(work: string, actor: BookActor, create: boo
   if (st && !st.isDirectory()) throw new UsageError(`--work ${work}: not a folder`);
   if (!st) {
     if (!create) throw new UsageError(`--work ${work}: no such folder, so no book to work on`);
-    await fs.mkdir(work, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
-      throw new UsageError(`--work ${work}: cannot be created (${e.code ?? e.message})`);
-    });
+    // The path was checked before the command ran (cli/main.ts): a refusal here is the file system's (74).
+    await ensureFolder(work, 'create the work folder');
   } else if (!create && !(await holdsBook(work))) {
     throw new UsageError(`--work ${work}: holds no book (no lifecycle.json and no store/); nothing to do`);
   }
