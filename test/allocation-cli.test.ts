@@ -22,7 +22,7 @@ const allocateArgs = (work: string, price: string, ...more: string[]) =>
   ['allocate', '--offering', OFFERING, '--participants', PARTICIPANTS, '--work', work, '--final-price', price, '--seed', 'cli-test', ...more];
 
 describe('ccass-batch allocate', () => {
-  test('closes the book, writes the seven output files and records the allocation; prints a summary', async () => {
+  test('closes the book, writes the eight output files and records the allocation; prints a summary', async () => {
     const work = await smallBook();
     const r = await runCli(allocateArgs(work, '3.85', '--operator', 'registrar-1'));
     expect(r.stderr).toBe('');
@@ -31,7 +31,7 @@ describe('ccass-batch allocate', () => {
     expect(r.stdout).toMatch(/valid applications: 2/);
     expect(existsSync(path.join(work, 'book-closed.json'))).toBe(false);
     expect(readdirSync(path.join(work, 'allocation')).sort()).toEqual(
-      ['basis-of-allocation.csv', 'ccass-deposits.csv', 'certificates.csv', 'manifest.json', 'refunds.csv', 'results.csv', 'summary.json'],
+      ['basis-of-allocation.csv', 'ccass-deposits.csv', 'certificates.csv', 'manifest.json', 'refunds-summary.csv', 'refunds.csv', 'results.csv', 'summary.json'],
     );
     const results = readFileSync(path.join(work, 'allocation/results.csv'), 'utf8');
     expect(results).toContain('BRK001,B2,CLEARING,HKID:K1111111,,20000,0,REJECTED,MULTIPLE_APPLICATION\n');
@@ -93,7 +93,7 @@ describe('ccass-batch verify', () => {
     await runCli(allocateArgs(work, '3.85'));
     const r = await runCli(verifyArgs(work));
     expect(r.code).toBe(0);
-    expect(r.stdout.match(/^MATCH /gm)).toHaveLength(7);
+    expect(r.stdout.match(/^MATCH /gm)).toHaveLength(8);
   });
 
   test('a tampered output file is found: exit 1, the file named', async () => {

@@ -23,7 +23,7 @@ describe('allocation outputs are deterministic', () => {
     const a = await runOn(false);
     const b = await runOn(true);
     const first = readTree(path.join(a, 'allocation'));
-    expect(first.size).toBe(7);
+    expect(first.size).toBe(8);
     expect(compareTrees(readTree(path.join(b, 'allocation')), first)).toEqual([]);
   });
 

@@ -335,13 +335,13 @@ describe('lapse', () => {
     for (const row of results) expect(row).toMatch(/,0,UNSUCCESSFUL,OFFERING_LAPSED$/);
     const refunds = readFileSync(path.join(work, 'allocation/refunds.csv'), 'utf8').trim().split('\n').slice(1);
     expect(refunds).toHaveLength(9);
-    for (const row of refunds) expect(row).toMatch(/,LAPSED$/);
+    for (const row of refunds) expect(row).toMatch(/^R\d{8},.*,\d+\.\d\d,LAPSED,\d+,\d+,HKD,2021-12-29,OFFERING_LAPSED,,$/);
     const summary = JSON.parse(readFileSync(path.join(work, 'allocation/summary.json'), 'utf8'));
     // 4 + 3 + 2 instructions of 1,000 / 2,000 / 3,000 shares in turn.
     const paid = [1000, 2000, 3000, 1000, 1000, 2000, 3000, 1000, 2000].reduce((s, q) => s + Number(pay(q)) * 100, 0);
     expect(summary.money.total).toEqual({ amount_paid: (paid / 100).toFixed(2), amount_kept: '0.00', amount_refunded: (paid / 100).toFixed(2), manual_refunds: 0 });
     expect(summary).toMatchObject({ final_price: null, lapse: { reason: 'the underwriting agreement was terminated' }, shares_allotted: { total: 0 }, draw: { seed: null } });
-    expect(readFileSync(path.join(work, 'allocation/basis-of-allocation.csv'), 'utf8')).toBe('pool,shares_applied,valid_applications,basis,approx_pct_allotted\n');
+    expect(readFileSync(path.join(work, 'allocation/basis-of-allocation.csv'), 'utf8')).toBe('pool,shares_applied,valid_applications,basis,approx_pct_allotted,ballot_policy,exponent\n');
     expect((await runCli(['verify', ...common(work)])).code).toBe(0);
 
     const alloc = await runCli(allocateArgs(work));

@@ -31,6 +31,6 @@ describe('ccass-batch ingest', () => {
   it('exits 2 with one line for an inbox that is not a folder', async () => {
     const { code, stderr } = await run(['ingest', '--offering', path.join(ROOT, 'samples/offerings/0020-sensetime-2021.json'), '--participants', path.join(ROOT, 'samples/participants.csv'), '--inbox', path.join(tmp, 'nope'), '--work', path.join(tmp, 'work')]);
     expect(code).toBe(2);
-    expect(stderr).toBe(`ccass-batch: inbox ${path.join(tmp, 'nope')}: not a folder\n`);
+    expect(stderr).toBe(`ccass-batch: --inbox ${path.join(tmp, 'nope')}: not a folder (it does not exist)\n`);
   });
 });

@@ -10,3 +10,6 @@ export { checkFinalPrice, clawbackTier, clawbackTrancheShares, formatSubscriptio
 export { DrawStream, drawStream, chooseWinners } from './rng';
 export { verifyAllotments } from './invariants';
 export { allocateNothing } from './lapse';
+export { planAllocation, countQuantities, type AllocationPlan, type AllocationPlanInput, type PoolPlan } from './allocation-plan';
+export { planPoolWithPolicy, lotsForPercent, firstRowLots } from './exponent-solve';
+export { parseBallotPolicy, ballotPolicyFrom, describePoolPolicy } from './ballot-policy';

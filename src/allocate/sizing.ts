@@ -20,9 +20,14 @@ export function checkFinalPrice(finalPrice: string, offering: Offering, label = 
   return price;
 }
 
-/** demand / initial, rounded down to two decimals, as text (e.g. "227.58"). Exact, in integers. */
+/**
+ * demand / initial, rounded half-up to two decimals, as text, the way allotment results
+ * announcements print it (06745: 8,013,599,999 / 35,213,000 = 227.5775... -> "227.58"). Exact,
+ * in integers. Clawback tiers are judged on the exact quotient, not on this text (clawbackTier).
+ */
 export function formatSubscriptionMultiple(demandShares: number, initialShares: number): string {
-  const hundredths = (BigInt(demandShares) * 100n) / BigInt(initialShares);
+  const initial = BigInt(initialShares);
+  const hundredths = (BigInt(demandShares) * 200n + initial) / (2n * initial);
   const whole = hundredths / 100n;
   const cents = (hundredths % 100n).toString().padStart(2, '0');
   return `${whole}.${cents}`;
@@ -55,27 +60,34 @@ export function clawbackTrancheShares(tier: Tier, offering: Offering): number {
 }
 
 /**
- * Checks a discretionary reallocation (HKEX Guidance Letter GL91-18 practice, as configured in
- * offering.reallocation): only when the offering allows one, the final price is exactly
- * required_final_price, the Hong Kong offer is oversubscribed but below the first clawback tier,
- * and the tranche after it is a whole number of lots no larger than max_hong_kong_shares.
+ * Checks a discretionary reallocation against the offering's rules (offering.reallocation):
+ * only when the offering allows one; only at exactly `required_final_price` when one is configured
+ * (GL91-18: the bottom of the range); refused once the multiple reaches the first clawback tier
+ * unless `only_below_first_tier` is false (2025 Mechanism A: on top of the tier reached); only into
+ * an oversubscribed offer; whole lots; the tranche after it (the tier's tranche, or the initial one,
+ * plus the shares) no larger than max_hong_kong_shares. Returns the tranche before the shares.
  */
-function checkReallocation(shares: number, demandShares: number, price: Decimal, offering: Offering): void {
+function checkReallocation(shares: number, demandShares: number, price: Decimal, offering: Offering, tier: Tier | null): number {
   const rule = offering.reallocation;
   const initial = offering.tranches.hong_kong_initial;
   if (rule === undefined) throw new UsageError('this offering allows no reallocation to the Hong Kong Public Offering');
   if (!Number.isSafeInteger(shares) || shares < 0) throw new UsageError(`reallocation of ${shares} shares is not a whole number of shares`);
   if (shares % offering.board_lot !== 0) throw new UsageError(`reallocation of ${shares} shares is not a whole number of board lots of ${offering.board_lot}`);
-  if (!price.eq(rule.required_final_price)) throw new UsageError(`reallocation needs the final price to be ${rule.required_final_price}, not ${price.toString()}`);
-  if (clawbackTier(demandShares, offering) !== null) throw new UsageError('reallocation is not allowed: the subscription multiple reaches a clawback tier');
-  if (demandShares <= initial) throw new UsageError('reallocation is not allowed: the Hong Kong Public Offering is not oversubscribed');
-  if (initial + shares > rule.max_hong_kong_shares) {
-    throw new UsageError(`reallocation of ${shares} shares would make the Hong Kong tranche ${initial + shares}, above the maximum ${rule.max_hong_kong_shares}`);
+  if (rule.required_final_price !== undefined && !price.eq(rule.required_final_price)) {
+    throw new UsageError(`reallocation needs the final price to be ${rule.required_final_price}, not ${price.toString()}`);
   }
+  if (tier !== null && rule.only_below_first_tier !== false) throw new UsageError('reallocation is not allowed: the subscription multiple reaches a clawback tier');
+  if (demandShares <= initial) throw new UsageError('reallocation is not allowed: the Hong Kong Public Offering is not oversubscribed');
+  const before = tier === null ? initial : clawbackTrancheShares(tier, offering);
+  if (before + shares > rule.max_hong_kong_shares) {
+    throw new UsageError(`reallocation of ${shares} shares would make the Hong Kong tranche ${before + shares}, above the maximum ${rule.max_hong_kong_shares}`);
+  }
+  return before;
 }
 
 /**
- * Sizes the tranche for a valid demand. `reallocateShares` undefined or 0 means none requested.
+ * Sizes the tranche for a valid demand. `reallocateShares` undefined or 0 means none requested;
+ * a reallocation the offering allows at a tier reached comes on top of that tier's tranche.
  * spec: issue 3 part 3; clawback tiers and reallocation limits come from the offering file.
  */
 export function sizeTranche(demandShares: number, offering: Offering, price: Decimal, reallocateShares?: number): TrancheSizing {
@@ -84,9 +96,9 @@ export function sizeTranche(demandShares: number, offering: Offering, price: Dec
   let finalShares = initial;
   let reallocated = 0;
   if (reallocateShares !== undefined && reallocateShares !== 0) {
-    checkReallocation(reallocateShares, demandShares, price, offering);
+    const before = checkReallocation(reallocateShares, demandShares, price, offering, tier);
     reallocated = reallocateShares;
-    finalShares = initial + reallocated;
+    finalShares = before + reallocated;
   } else if (tier !== null) {
     finalShares = clawbackTrancheShares(tier, offering);
   }

@@ -2,4 +2,6 @@
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Ends a long-running command (`serve`) when aborted; without it, SIGINT or SIGTERM does. */
+  stop?: AbortSignal;
 }

@@ -3,8 +3,7 @@
  * `--log -` for stderr. pino, synchronous, identity numbers masked (io/log.ts).
  */
 import * as path from 'node:path';
-import pino from 'pino';
-import { createLogger, Logger } from '../io/log';
+import { createLogger, Logger, openLogDestination } from '../io/log';
 
 export interface CommandLog {
   logger: Logger;
@@ -13,6 +12,6 @@ export interface CommandLog {
 
 export function openCommandLog(work: string, command: string, option: string | undefined): CommandLog {
   const file = option ?? path.join(work, 'logs', `${command}.log`);
-  const destination = file === '-' ? pino.destination({ fd: 2, sync: true }) : pino.destination({ dest: file, mkdir: true, sync: true, append: true });
+  const destination = openLogDestination(file);
   return { logger: createLogger(destination), flush: () => destination.flushSync() };
 }

@@ -1,11 +1,22 @@
 /**
  * The `ccass-batch` command line: a thin shell. Each command lives in commands/<name>.ts and
  * registers itself on the program; the work is done by the pipeline (src/pipeline/).
- * Exit codes: 0 ran (rejections are results), 1 verify found a difference, 2 unusable arguments
- * or configuration, 3 the book's state refuses the command, 70 internal invariant broken,
- * 74 storage fault, 75 the work folder is held by another process. Errors print one line on stderr.
+ *
+ * One exit-code table for every command (README, "Exit codes"):
+ *   0   ran (rejections are results)
+ *   1   verify found a difference
+ *   2   unusable arguments or configuration (UsageError, ConfigInvalidError, commander's own),
+ *       or a --work folder that holds no book
+ *   3   the book's state refuses the command (BookStateError)
+ *   70  an internal invariant was broken (InvariantError, and any fault nobody foresaw)
+ *   74  a storage fault (StorageError, and any system error of the file system: ENOSPC, EROFS...)
+ *   75  the work folder is held by another command (WorkFolderBusyError)
+ * Errors print one line on stderr, `ccass-batch: <message>`, never a library's raw text: an
+ * unforeseen fault prints only its kind.
  */
 import { Command, CommanderError } from 'commander';
+import { describeErrno, systemErrorCode } from '../domain/errors';
+import { checkFolderOption } from '../io/folder-options';
 import { registerAmounts } from './commands/amounts';
 import { registerIngest } from './commands/ingest';
 import { registerAllocate } from './commands/allocate';
@@ -16,6 +27,11 @@ import { registerLapse } from './commands/lapse';
 import { registerClose } from './commands/close';
 import { registerWatch } from './commands/watch';
 import { registerWorker } from './commands/worker';
+import { registerGenerate } from './commands/generate';
+import { registerPreview } from './commands/preview';
+import { registerServe } from './commands/serve';
+import { registerAnnounce } from './commands/announce';
+import { registerPay } from './commands/pay';
 
 import type { CliIo } from './cli-io';
 
@@ -41,7 +57,31 @@ export function buildProgram(io: CliIo): Command {
   registerLapse(program, io);
   registerWatch(program, io);
   registerWorker(program, io);
+  registerGenerate(program, io);
+  registerPreview(program, io);
+  registerServe(program, io);
+  registerAnnounce(program, io);
+  registerPay(program, io);
+  // Every command's folders are checked the same way before it runs (exit code 2, nothing written):
+  // --work must be a folder or creatable as one; --inbox must be an existing folder.
+  program.hook('preAction', async (_program, command) => {
+    const opts = command.opts<{ work?: unknown; inbox?: unknown }>();
+    if (typeof opts.work === 'string') await checkFolderOption('--work', opts.work, false);
+    if (typeof opts.inbox === 'string') await checkFolderOption('--inbox', opts.inbox, true);
+  });
   return program;
+}
+
+/** The documented exit code and the one line to print for an error that reached the top. */
+export function describeFailure(err: unknown): { exitCode: number; message: string } {
+  const e = err as (Error & { exitCode?: unknown }) | null;
+  if (typeof e?.exitCode === 'number' && typeof e.message === 'string') return { exitCode: e.exitCode, message: e.message.split('\n')[0]! };
+  const errno = systemErrorCode(err);
+  if (errno) {
+    const s = err as { syscall?: string; path?: string };
+    return { exitCode: 74, message: `storage fault: ${s.syscall ?? 'file operation'}${s.path ? ` ${s.path}` : ''} (${describeErrno(errno)})` };
+  }
+  return { exitCode: 70, message: `internal error (${e?.name ?? typeof err}): an invariant was broken; nothing more was written. Please report it with the log.` };
 }
 
 /** Runs the CLI; resolves to the exit code. Never calls process.exit itself (testable). */
@@ -49,14 +89,14 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   const program = buildProgram(io);
   try {
     await program.parseAsync(argv);
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version end here with exit code 0.
       return err.exitCode === 0 ? 0 : 2;
     }
-    const e = err as Error & { exitCode?: number };
-    io.stderr(`ccass-batch: ${e.message.split('\n')[0]}\n`);
-    return typeof e.exitCode === 'number' ? e.exitCode : 70;
+    const { exitCode, message } = describeFailure(err);
+    io.stderr(`ccass-batch: ${message}\n`);
+    return exitCode;
   }
 }

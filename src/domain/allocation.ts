@@ -20,7 +20,7 @@ export interface PoolResult {
 
 export interface TrancheSizing {
   initial_hong_kong_shares: number;
-  /** Valid demand over the initial Hong Kong shares, as text with two decimals (rounded down). */
+  /** Valid demand over the initial Hong Kong shares, as text with two decimals (rounded half-up, as announced). */
   subscription_multiple: string;
   demand_shares: number;
   /** The clawback tier applied, or null. */
@@ -44,6 +44,35 @@ export interface BasisRow {
   approx_pct_allotted: string;
 }
 
+/**
+ * A pool's ballot policy as the registrar chooses it at allocation time (`--ballot-policy`,
+ * docs/ballot.md): the percentage of shares allotted to the pool's smallest applied quantity, from
+ * which the curve's exponent is solved, or the exponent itself (0 < e <= 1; 1 is plain pro rata).
+ */
+export type PoolBallotPolicy = { first_row_pct: string } | { exponent: number };
+
+/** The policy file: a pool left out keeps the offering's default exponent. */
+export type BallotPolicy = Partial<Record<PoolName, PoolBallotPolicy>>;
+
+/** The policy a pool's allotment used, as given and as solved (summary.json `ballot_policy`). */
+export interface PoolPolicyOutcome {
+  /** As given in the policy file; null: none given, the offering's `pools.exponent` applied. */
+  given: PoolBallotPolicy | null;
+  /** The exponent of the target curve; null when the pool was not oversubscribed (no ballot). */
+  exponent: number | null;
+  /** The plan of the pool's smallest applied quantity; null when the pool has no application. */
+  first_row: {
+    shares_applied: number;
+    valid_applications: number;
+    /** Shares every applicant of the quantity gets for sure. */
+    base_shares: number;
+    /** Applicants of the quantity who win one lot more. */
+    winners: number;
+    /** As in the basis: allotted / applied x 100, two decimals, half-up. */
+    pct_allotted: string;
+  } | null;
+}
+
 export interface Allotment {
   pool: PoolName;
   shares_allotted: number;
@@ -55,6 +84,11 @@ export interface Allocation {
   /** By application key (`participant_id/instruction_ref`); every valid application has one. */
   allotments: ReadonlyMap<string, Allotment>;
   basis: BasisRow[];
+  /**
+   * Per pool, the ballot policy used (as given and as solved). allocate() always sets it; optional
+   * only so that allocations built by hand (tests of the output files) need not invent one.
+   */
+  policy?: { A: PoolPolicyOutcome; B: PoolPolicyOutcome };
   draw: {
     /** The `--seed` text as given. */
     seed: string;

@@ -3,6 +3,8 @@
  * docs/reasons.md is generated from this table (`npm run docs:reasons`). Codes are stable: once
  * published, never renamed.
  */
+import { cutText, maskIdentityShapes } from './mask';
+
 export type ReasonLevel = 'FILE' | 'RECORD' | 'ALLOCATION';
 
 export interface ReasonEntry {
@@ -39,6 +41,12 @@ const entries = [
   { code: 'FILE_SEQ_REPLAYED', level: 'FILE', clause: 'H: header, field 6', predicate: 'was already accepted from this participant (replay)', example: 'file_seq 7 twice, different contents' },
   { code: 'BOOK_CLOSED', level: 'FILE', clause: 'What a file gets back', predicate: 'arrived after the book was closed for allocation', example: 'a file dropped after the allocation batch started' },
   { code: 'DUPLICATE_FILE', level: 'FILE', clause: 'What a file gets back', predicate: 'is byte-identical to a file already accepted; nothing is counted twice', example: 'the same file dropped twice' },
+  // --- whole file, limits of this processor (docs/limits.md; the offering's ingest_limits) ---
+  { code: 'FILE_TOO_LARGE', level: 'FILE', clause: 'Ingest limits (docs/limits.md)', predicate: 'is larger than the largest file accepted', example: 'a 2 GB file over a limit of 512 MiB' },
+  { code: 'LINE_TOO_LONG', level: 'FILE', clause: 'Ingest limits (docs/limits.md)', predicate: 'has a line longer than the longest line accepted', example: '100 MB of NUL bytes without a line end' },
+  { code: 'FIELD_TOO_LONG', level: 'FILE', clause: 'Ingest limits (docs/limits.md)', predicate: 'is longer than the longest field accepted', example: 'a name of 3,000 bytes over a limit of 2,048' },
+  { code: 'TOO_MANY_RECORDS', level: 'FILE', clause: 'Ingest limits (docs/limits.md)', predicate: 'has more records than one file may hold', example: '2,000,001 records over a limit of 2,000,000' },
+  { code: 'FILE_UNPROCESSABLE', level: 'FILE', clause: 'Ingest limits (docs/limits.md)', predicate: 'could not be processed; it is kept in quarantine for the registrar to examine', example: 'a file that stopped the processor twice' },
   // --- one instruction (instruction-file.md, "D: one application instruction a record") ---
   { code: 'FIELD_COUNT', level: 'RECORD', clause: 'D: field count', predicate: 'does not have the 12 fields of a D record', example: 'D,REF1,2021-12-20T10:00:00' },
   { code: 'REF_INVALID', level: 'RECORD', clause: 'D field 2', predicate: 'is not 1-32 letters, digits or hyphens', example: 'REF 1' },
@@ -78,6 +86,11 @@ export function reasonEntry(code: ReasonCode): ReasonEntry {
   return entry;
 }
 
+/** Echoed input is cut to this many characters (identity numbers masked before, by the rules). */
+export const ECHO_MAX_CHARS = 40;
+/** The extra words of a detail are the processor's own, but may quote input (an amount): cut too. */
+const EXTRA_MAX_CHARS = 160;
+
 /**
  * A rejection is a value: code, where (line, field) and the plain-words detail rendered in one
  * place. `value` must already be masked where it is an identity document.
@@ -89,16 +102,24 @@ export interface Rejection {
   detail: string;
 }
 
-/** Renders the acknowledgement detail: `<field> "<value>" <predicate>[ (<extra>)]`. */
+/**
+ * Renders the acknowledgement detail: `<field> "<value>" <predicate>[ (<extra>)]`. Whatever the
+ * caller passes, the value is cut to ECHO_MAX_CHARS and the value and extra are passed through
+ * maskIdentityShapes, so no detail can carry a whole line or a full HKID.
+ */
 export function rejection(
   code: ReasonCode,
   line: number,
   where: { field?: string; value?: string; extra?: string } = {},
 ): Rejection {
   const { predicate } = reasonEntry(code);
-  const subject = [where.field, where.value !== undefined ? JSON.stringify(where.value) : undefined]
+  // Cut a little beyond the limit first (bounded work however long the input), then mask, then cut.
+  const echo = (text: string, max: number) => cutText(maskIdentityShapes(text.slice(0, max + 16)), max);
+  const value = where.value !== undefined ? JSON.stringify(echo(where.value, ECHO_MAX_CHARS)) : undefined;
+  const extra = where.extra ? echo(where.extra, EXTRA_MAX_CHARS) : undefined;
+  const subject = [where.field, value]
     .filter((s) => s !== undefined && s !== '')
     .join(' ');
-  const detail = `${subject ? subject + ' ' : ''}${predicate}${where.extra ? ` (${where.extra})` : ''}`;
+  const detail = `${subject ? subject + ' ' : ''}${predicate}${extra ? ` (${extra})` : ''}`;
   return where.field === undefined ? { code, line, detail } : { code, line, field: where.field, detail };
 }

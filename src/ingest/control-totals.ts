@@ -52,8 +52,13 @@ export function compareControlTotals(totals: ControlTotals, trailer: TrailerReco
   if (trailer.total_shares !== totals.total_shares) {
     return rejection('TRAILER_SHARES_MISMATCH', trailer.line, { field: 'total_shares', value: String(trailer.total_shares), extra: `the D records sum to ${totals.total_shares}` });
   }
+  // Every amount written d+.dd (the usual case): compared exactly in cents, however many digits
+  // (decimal.js keeps 40 significant digits; a 900-digit amount must not be rounded into a match or a mismatch).
   const sum = totalAmount(totals);
-  if (!new Decimal(trailer.total_amount).equals(sum)) {
+  const equal = totals.other_amount.isZero()
+    ? BigInt(trailer.total_amount.slice(0, -3) + trailer.total_amount.slice(-2)) === totals.total_cents
+    : new Decimal(trailer.total_amount).equals(sum);
+  if (!equal) {
     return rejection('TRAILER_AMOUNT_MISMATCH', trailer.line, { field: 'total_amount', value: trailer.total_amount, extra: `the D records sum to ${formatMoney(sum)}` });
   }
   return null;

@@ -1,12 +1,18 @@
 /**
  * Bytes to numbered lines (spec: instruction-file.md, "Encoding": each line is one record, LF or
- * CRLF, a leading byte-order mark tolerated). Memory is bounded by the longest line, not the file.
+ * CRLF, a leading byte-order mark tolerated). Memory is bounded by the longest line, not the file,
+ * and the work is linear in the bytes read.
  *
  * Bytes are split on LF before decoding: 0x0A never occurs inside a UTF-8 multi-byte sequence, so
  * a chunk boundary inside a character or between CR and LF needs no special care. The complete
  * lines of each chunk are decoded in one call of a fatal TextDecoder; only when that fails are they
  * decoded one by one to find the first line that is not UTF-8. After that line every further line
  * is decoded leniently (flagged `utf8: false`) so the caller can still see whether a trailer came.
+ *
+ * A line that has not ended yet is kept as a list of chunks and joined once, when its LF comes
+ * (joining at every chunk would be quadratic in the line's length). With `maxLineBytes`, reading
+ * stops at the first line longer than that: its number goes to `limit.lineTooLong` and nothing
+ * of it is decoded, so a file of 100 MB without a line end costs one chunk beyond the limit.
  */
 
 export interface TextLine {
@@ -18,28 +24,59 @@ export interface TextLine {
   utf8: boolean;
 }
 
+export interface LineReaderLimit {
+  /** Longest line in bytes (without its line end); reading stops at the first longer one. */
+  maxLineBytes: number;
+  /** Set by the reader: the number of the first line over the limit (the reader then stops). */
+  lineTooLong: number | null;
+}
+
 const LF = 0x0a;
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
+function join(pieces: readonly Uint8Array[], total: number): Uint8Array {
+  if (pieces.length === 1) return pieces[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 
+/** UTF-8 bytes of a string (for the rare line long enough to be near the limit). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      bytes += 4;
+      i += 1;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
 /** Line by line (convenience over readLineBatches). */
-export async function* readLines(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<TextLine> {
-  for await (const batch of readLineBatches(chunks)) yield* batch;
+export async function* readLines(chunks: AsyncIterable<Uint8Array>, limit?: LineReaderLimit): AsyncGenerator<TextLine> {
+  for await (const batch of readLineBatches(chunks, limit)) yield* batch;
 }
 
 /** The complete lines of each chunk as one batch (one await per chunk, not per line). */
-export async function* readLineBatches(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<TextLine[]> {
+export async function* readLineBatches(chunks: AsyncIterable<Uint8Array>, limit?: LineReaderLimit): AsyncGenerator<TextLine[]> {
   const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const lenient = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
-  let carry: Uint8Array = new Uint8Array(0);
+  const maxBytes = limit?.maxLineBytes ?? Infinity;
+  // A decoded line of n UTF-16 units has at most 3n bytes: shorter ones need no exact count.
+  const surelyShort = Math.floor(maxBytes / 3);
+  /** The line not ended yet: its chunks and their total length. */
+  let pieces: Uint8Array[] = [];
+  let pending = 0;
   let lineNo = 0;
   let utf8 = true;
+  let stopped = false;
 
   const finish = (text: string, ok: boolean): TextLine => {
     lineNo += 1;
@@ -48,9 +85,13 @@ export async function* readLineBatches(chunks: AsyncIterable<Uint8Array>): Async
     if (t.charCodeAt(t.length - 1) === 0x0d) t = t.slice(0, -1);
     return { line: lineNo, text: t, utf8: ok };
   };
+  const tooLong = () => {
+    stopped = true;
+    if (limit) limit.lineTooLong = lineNo + 1;
+  };
 
   /** Decodes bytes that end just before an LF (or at the end of the file) into whole lines. */
-  function* decodeLines(bytes: Uint8Array): Generator<TextLine> {
+  function decodeLines(bytes: Uint8Array, out: TextLine[]): void {
     if (utf8) {
       let text: string | null = null;
       try {
@@ -59,7 +100,11 @@ export async function* readLineBatches(chunks: AsyncIterable<Uint8Array>): Async
         text = null;
       }
       if (text !== null) {
-        for (const t of text.split('\n')) yield finish(t, true);
+        const lines = text.split('\n');
+        for (const t of lines) {
+          if (t.length > surelyShort && utf8Length(t) > maxBytes) return tooLong();
+          out.push(finish(t, true));
+        }
         return;
       }
     }
@@ -67,16 +112,17 @@ export async function* readLineBatches(chunks: AsyncIterable<Uint8Array>): Async
     while (start <= bytes.length) {
       let end = bytes.indexOf(LF, start);
       if (end < 0) end = bytes.length;
+      if (end - start > maxBytes) return tooLong();
       const piece = bytes.subarray(start, end);
       if (utf8) {
         try {
-          yield finish(strict.decode(piece), true);
+          out.push(finish(strict.decode(piece), true));
         } catch {
           utf8 = false;
-          yield finish(lenient.decode(piece), false);
+          out.push(finish(lenient.decode(piece), false));
         }
       } else {
-        yield finish(lenient.decode(piece), false);
+        out.push(finish(lenient.decode(piece), false));
       }
       start = end + 1;
     }
@@ -85,13 +131,36 @@ export async function* readLineBatches(chunks: AsyncIterable<Uint8Array>): Async
   for await (const chunk of chunks) {
     const last = chunk.lastIndexOf(LF);
     if (last < 0) {
-      carry = concat(carry, chunk);
+      if (pending + chunk.length > maxBytes) {
+        tooLong();
+        return;
+      }
+      pieces.push(chunk);
+      pending += chunk.length;
       continue;
     }
-    const complete = concat(carry, chunk.subarray(0, last));
-    carry = chunk.slice(last + 1);
-    yield [...decodeLines(complete)];
+    if (pending > 0 && pending + chunk.indexOf(LF) > maxBytes) {
+      tooLong();
+      return;
+    }
+    pieces.push(chunk.subarray(0, last));
+    const complete = join(pieces, pending + last);
+    const rest = chunk.slice(last + 1);
+    pieces = rest.length > 0 ? [rest] : [];
+    pending = rest.length;
+    const batch: TextLine[] = [];
+    decodeLines(complete, batch);
+    if (batch.length > 0) yield batch;
+    if (stopped) return;
+    if (pending > maxBytes) {
+      tooLong();
+      return;
+    }
   }
   // The last line has no line end (or the file ended with one: then there is nothing left).
-  if (carry.length > 0) yield [...decodeLines(carry)];
+  if (pending > 0) {
+    const batch: TextLine[] = [];
+    decodeLines(join(pieces, pending), batch);
+    if (batch.length > 0) yield batch;
+  }
 }

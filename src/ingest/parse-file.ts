@@ -15,17 +15,29 @@
  *  - * blank lines (empty, or only spaces and tabs) are tolerated only at the end of the file; a
  *    blank line followed by a record is RECORD_TYPE_UNKNOWN at the blank line;
  *  - no T at all: the file is incomplete (decided by the caller); no record at all: FILE_EMPTY.
+ *
+ * Limits (docs/limits.md): more bytes than `max_file_bytes`, a line longer than `max_line_bytes`,
+ * a field longer than `max_field_bytes` or more than `max_records` records is a `limit` fault, the
+ * first in precedence, and parsing stops there (a breach can only grow with the file, so nothing
+ * further down could change the verdict). Each check is O(1) for an ordinary line: only a line
+ * whose length could hold a field over the limit is split to measure its fields.
+ *
+ * A first field that is not a record type is echoed masked (maskFreeText): a line written with
+ * `;` or tab separators is one field, applicant ID included.
  */
 import { Rejection, rejection } from '../domain/reasons';
-import { readLineBatches } from './line-reader';
+import { maskFreeText } from '../domain/mask';
+import { DEFAULT_INGEST_LIMITS, IngestLimits } from '../offering/ingest-limits';
+import { LineReaderLimit, readLineBatches, utf8Length } from './line-reader';
 import { firstField, isWellFormedCsvLine, parseCsvLine } from './csv-line';
+import { DETAIL_FIELDS, HEADER_FIELDS, TRAILER_FIELDS } from './record-layout';
 import { DetailEvent, DetailStream } from './detail-stream';
 import { HeaderRecord, parseHeaderRecord } from './header-record';
 import { TrailerRecord, parseTrailerRecord } from './trailer-record';
 import { ControlTotals, addToControlTotals, emptyControlTotals } from './control-totals';
 
 /** Categories of file-level faults found while parsing, in precedence order. */
-export const SHAPE_FAULT_ORDER = ['encoding', 'csv', 'structure', 'header', 'trailer'] as const;
+export const SHAPE_FAULT_ORDER = ['limit', 'encoding', 'csv', 'structure', 'header', 'trailer'] as const;
 export type ShapeFaultCategory = (typeof SHAPE_FAULT_ORDER)[number];
 
 export interface FileShape {
@@ -51,7 +63,45 @@ const BLANK = /^[ \t]*$/;
 /** D lines are fed to the stream parser in batches of this many (or at a non-D line). */
 const BATCH_LINES = 512;
 
-export async function* parseInstructionFile(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<ParseEvent> {
+/**
+ * The file's first `max` bytes exactly (whatever the chunks), setting `over` when there are more:
+ * what is parsed of a file too large never depends on how it was read.
+ */
+async function* countedChunks(chunks: AsyncIterable<Uint8Array>, max: number, seen: { bytes: number; over: boolean }): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    if (seen.bytes + chunk.length > max) {
+      seen.over = true;
+      if (max > seen.bytes) yield chunk.subarray(0, max - seen.bytes);
+      seen.bytes = max;
+      return;
+    }
+    seen.bytes += chunk.length;
+    yield chunk;
+  }
+}
+
+/** The first field of a line longer than the limit, or null. Only called for long lines. */
+function longField(text: string, type: string, maxBytes: number): { field: string; bytes: number } | null {
+  const fields = isWellFormedCsvLine(text) ? parseCsvLine(text) : text.split(',');
+  const names: readonly string[] = type === 'H' ? HEADER_FIELDS : type === 'D' ? DETAIL_FIELDS : type === 'T' ? TRAILER_FIELDS : [];
+  for (let i = 0; i < fields.length; i++) {
+    const bytes = utf8Length(fields[i]!);
+    if (bytes > maxBytes) return { field: names[i] ?? `field ${i + 1}`, bytes };
+  }
+  return null;
+}
+
+/** How a first field that is not H, D or T is echoed: short ones as written, others masked. */
+function recordTypeEcho(type: string, text: string): { field: string; value: string; extra?: string } {
+  const value = type.length <= 3 ? type : maskFreeText(type);
+  if (text.indexOf(',') >= 0) return { field: 'record_type', value };
+  const separator = text.includes('\t') ? 'tabs' : text.includes(';') ? '";"' : text.includes('|') ? '"|"' : null;
+  return separator ? { field: 'record_type', value, extra: `the line has no comma: fields are separated by commas, not ${separator}` } : { field: 'record_type', value };
+}
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+export async function* parseInstructionFile(chunks: AsyncIterable<Uint8Array>, limits: IngestLimits = DEFAULT_INGEST_LIMITS): AsyncGenerator<ParseEvent> {
   const shape: FileShape = { header: null, trailer: null, trailerSeen: false, faults: {}, totals: emptyControlTotals(), lines: 0 };
   const fault = (category: ShapeFaultCategory, r: Rejection) => {
     if (!shape.faults[category]) shape.faults[category] = r;
@@ -60,8 +110,12 @@ export async function* parseInstructionFile(chunks: AsyncIterable<Uint8Array>): 
   let records = 0;
   let seenHeader = false;
   let pendingBlank: number | null = null;
+  const size = { bytes: 0, over: false };
+  const lineLimit: LineReaderLimit = { maxLineBytes: limits.max_line_bytes, lineTooLong: null };
+  // A line of n UTF-16 units has at most 3n UTF-8 bytes: below this length no field can be too long.
+  const fieldGate = Math.floor(limits.max_field_bytes / 3);
 
-  for await (const batch of readLineBatches(chunks)) for (const { line, text, utf8 } of batch) {
+  lines: for await (const batch of readLineBatches(countedChunks(chunks, limits.max_file_bytes, size), lineLimit)) for (const { line, text, utf8 } of batch) {
     shape.lines = line;
     if (text === '' || BLANK.test(text)) {
       if (pendingBlank === null) pendingBlank = line;
@@ -73,6 +127,17 @@ export async function* parseInstructionFile(chunks: AsyncIterable<Uint8Array>): 
     }
     const type = firstField(text);
     records += 1;
+    if (records > limits.max_records) {
+      fault('limit', rejection('TOO_MANY_RECORDS', line, { extra: `more than ${n(limits.max_records)}: ingest_limits.max_records` }));
+      break lines;
+    }
+    if (text.length > fieldGate) {
+      const long = longField(text, type, limits.max_field_bytes);
+      if (long) {
+        fault('limit', rejection('FIELD_TOO_LONG', line, { field: long.field, extra: `${n(long.bytes)} bytes at line ${line}, at most ${n(limits.max_field_bytes)}: ingest_limits.max_field_bytes` }));
+        break lines;
+      }
+    }
     if (!utf8) {
       fault('encoding', rejection('FILE_NOT_UTF8', line, { extra: `line ${line}` }));
       if (type === 'T') shape.trailerSeen = true;
@@ -81,16 +146,16 @@ export async function* parseInstructionFile(chunks: AsyncIterable<Uint8Array>): 
     const wellFormed = isWellFormedCsvLine(text);
     if (!wellFormed) fault('csv', rejection('FILE_NOT_CSV', line, { extra: `line ${line}` }));
     if (shape.trailerSeen) {
-      fault('structure', rejection('TRAILER_NOT_LAST', line, { field: 'record_type', value: type }));
+      fault('structure', rejection('TRAILER_NOT_LAST', line, recordTypeEcho(type, text)));
       if (type === 'D') addToControlTotals(shape.totals, undefined, undefined);
       continue;
     }
     if (type !== 'D' && details.pending > 0) yield* countDetails(details.flush(), shape.totals);
-    if (records === 1 && type !== 'H') fault('structure', rejection('HEADER_MISSING', line, { field: 'record_type', value: type }));
+    if (records === 1 && type !== 'H') fault('structure', rejection('HEADER_MISSING', line, recordTypeEcho(type, text)));
     switch (type) {
       case 'H': {
         if (records !== 1) {
-          fault('structure', rejection(seenHeader ? 'HEADER_REPEATED' : 'HEADER_MISSING', line, { field: 'record_type', value: type }));
+          fault('structure', rejection(seenHeader ? 'HEADER_REPEATED' : 'HEADER_MISSING', line, recordTypeEcho(type, text)));
           break;
         }
         seenHeader = true;
@@ -120,10 +185,17 @@ export async function* parseInstructionFile(chunks: AsyncIterable<Uint8Array>): 
         break;
       }
       default:
-        fault('structure', rejection('RECORD_TYPE_UNKNOWN', line, { field: 'record_type', value: type }));
+        fault('structure', rejection('RECORD_TYPE_UNKNOWN', line, recordTypeEcho(type, text)));
     }
   }
-  yield* countDetails([...details.flush(), ...(await details.end())], shape.totals);
+  if (lineLimit.lineTooLong !== null) fault('limit', rejection('LINE_TOO_LONG', lineLimit.lineTooLong, { extra: `line ${lineLimit.lineTooLong} is over ${n(limits.max_line_bytes)} bytes: ingest_limits.max_line_bytes` }));
+  // Last among the limits: a breach inside the first max_file_bytes is found however the file was
+  // read, whether the bytes beyond were seen yet or not. (The pipeline decides FILE_TOO_LARGE from
+  // the file's size before reading it; this catches a file that grew while it was read.)
+  if (size.over) fault('limit', rejection('FILE_TOO_LARGE', 0, { extra: `more than ${n(limits.max_file_bytes)} bytes: ingest_limits.max_file_bytes` }));
+  // After a limit fault the file is rejected whole: the records not yet counted do not matter.
+  const rest = [...details.flush(), ...(await details.end())];
+  if (!shape.faults.limit) yield* countDetails(rest, shape.totals);
   if (records === 0) fault('structure', rejection('FILE_EMPTY', 0));
   yield { kind: 'end', shape };
 }

@@ -1,16 +1,23 @@
 /**
  * Writes an acknowledgement `<work>/outbox/<folder>/<file name>.ack.csv` atomically and streaming:
- * text goes to a temporary file in the same folder, which is fsynced and renamed into place.
+ * text goes to a temporary file `.<file name>.ack.csv.<12 hex>.tmp` in the same folder, which is
+ * fsynced and renamed into place. A run stopped between the write and the rename leaves the
+ * temporary file: removeAckLeftovers deletes them on the next start, so a participant never sees
+ * one. Every file-system fault is a StorageError naming the path and the operation.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { StorageError } from '../domain/errors';
+import { ensureFolder } from './ensure-folder';
 
 export function ackPath(work: string, folder: string, fileName: string): string {
   return path.join(work, 'outbox', folder, `${fileName}.ack.csv`);
 }
 
 const CHUNK_CHARS = 64 * 1024;
+/** The temporary name of an acknowledgement being written. */
+const ACK_TEMP = /^\..+\.ack\.csv\.[0-9a-f]{12}\.tmp$/;
 
 export interface AckFileWriter {
   /** Appends text (buffered; written in chunks). */
@@ -24,9 +31,15 @@ export interface AckFileWriter {
 /** A temporary ack file, put in place only by commit(). */
 export async function openAckFileWriter(work: string, folder: string, fileName: string): Promise<AckFileWriter> {
   const target = ackPath(work, folder, fileName);
-  await fs.mkdir(path.dirname(target), { recursive: true });
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await fs.open(tmp, 'w');
+  const dir = path.dirname(target);
+  await ensureFolder(dir);
+  const tmp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(tmp, 'w');
+  } catch (e) {
+    throw StorageError.wrap('create', tmp, e);
+  }
   let buffer = '';
   let open = true;
   const close = async () => {
@@ -35,13 +48,18 @@ export async function openAckFileWriter(work: string, folder: string, fileName: 
       await handle.close();
     }
   };
+  const fail = async (operation: string, e: unknown): Promise<never> => {
+    await close().catch(() => undefined);
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw StorageError.wrap(operation, target, e);
+  };
   return {
     async write(text) {
       buffer += text;
       if (buffer.length >= CHUNK_CHARS) {
         const chunk = buffer;
         buffer = '';
-        await handle.write(chunk);
+        await handle.write(chunk).catch((e: unknown) => fail('write', e));
       }
     },
     async commit() {
@@ -49,19 +67,21 @@ export async function openAckFileWriter(work: string, folder: string, fileName: 
         if (buffer) await handle.write(buffer);
         buffer = '';
         await handle.sync();
-      } catch (e) {
         await close();
-        await fs.rm(tmp, { force: true });
-        throw e;
+      } catch (e) {
+        return fail('write', e);
       }
-      await close();
-      await fs.rename(tmp, target);
+      try {
+        await fs.rename(tmp, target);
+      } catch (e) {
+        return fail('rename into place', e);
+      }
       return target;
     },
     async abort() {
       buffer = '';
       await close().catch(() => undefined);
-      await fs.rm(tmp, { force: true });
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
     },
   };
 }
@@ -75,4 +95,24 @@ export async function writeAckFile(work: string, folder: string, fileName: strin
     throw e;
   }
   return writer.commit();
+}
+
+/** On start: removes the temporary acknowledgements a stopped run left in `<work>/outbox/*`. Returns how many. */
+export async function removeAckLeftovers(work: string): Promise<number> {
+  const outbox = path.join(work, 'outbox');
+  const folders = await fs.readdir(outbox).catch(() => [] as string[]);
+  let removed = 0;
+  for (const folder of folders) {
+    for (const name of await fs.readdir(path.join(outbox, folder)).catch(() => [] as string[])) {
+      if (!ACK_TEMP.test(name)) continue;
+      const file = path.join(outbox, folder, name);
+      try {
+        await fs.rm(file, { force: true });
+      } catch (e) {
+        throw StorageError.wrap('remove the leftover', file, e);
+      }
+      removed += 1;
+    }
+  }
+  return removed;
 }

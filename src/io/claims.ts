@@ -1,40 +1,78 @@
 /**
- * The claim journal: `<work>/claims/<folder>/<file name>.json`, written before a file is processed
+ * The claim journal: `<work>/claims/<folder>/<file name>.json`, written before a file is parsed
  * and removed after it is moved out of the inbox. A claim found on start means a run stopped part
  * way: if the store already has the file committed, the pipeline finishes (ack, move) from the
  * store instead of answering DUPLICATE_FILE.
+ *
+ * The claim also counts the runs that started on the file without finishing it (`attempts`): a
+ * file that stopped the process twice (killed by the kernel for memory, an abort, an internal
+ * fault) is quarantined by the next run as FILE_UNPROCESSABLE instead of stopping it again, so
+ * the files of every other participant are still processed (the poison-file guard). A storage
+ * fault is not the file's doing: its claim is removed before the fault is reported.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { StorageError, systemErrorCode } from '../domain/errors';
 import { writeFileAtomic } from './atomic-write';
 
 export interface Claim {
   folder: string;
   file_name: string;
   sha256: string;
+  /** Runs that started parsing this file, this one included. Absent in claims written before it was counted: 1. */
+  attempts?: number;
 }
+
+/** Runs that may stop on one file before the next quarantines it. */
+export const POISON_ATTEMPTS = 2;
 
 function claimPath(work: string, folder: string, fileName: string): string {
   return path.join(work, 'claims', folder, `${fileName}.json`);
 }
 
 export async function writeClaim(work: string, claim: Claim): Promise<void> {
-  await writeFileAtomic(claimPath(work, claim.folder, claim.file_name), JSON.stringify(claim) + '\n');
+  const file = claimPath(work, claim.folder, claim.file_name);
+  try {
+    await writeFileAtomic(file, JSON.stringify(claim) + '\n');
+  } catch (e) {
+    throw StorageError.wrap('write the claim', file, e);
+  }
 }
 
 export async function readClaim(work: string, folder: string, fileName: string): Promise<Claim | null> {
+  const file = claimPath(work, folder, fileName);
+  let text: string;
   try {
-    return JSON.parse(await fs.readFile(claimPath(work, folder, fileName), 'utf8')) as Claim;
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    if (systemErrorCode(e) === 'ENOENT') return null;
+    throw StorageError.wrap('read the claim', file, e);
+  }
+  try {
+    const claim = JSON.parse(text) as Claim;
+    return typeof claim.sha256 === 'string' ? claim : null;
   } catch {
+    // A torn claim (written by hand, or a disk that lied about its fsync): as if none.
     return null;
   }
 }
 
 export async function removeClaim(work: string, folder: string, fileName: string): Promise<void> {
-  await fs.rm(claimPath(work, folder, fileName), { force: true });
+  const file = claimPath(work, folder, fileName);
+  try {
+    await fs.rm(file, { force: true });
+  } catch (e) {
+    throw StorageError.wrap('remove the claim', file, e);
+  }
 }
 
-/** Removes claims whose inbox file is gone (the run stopped after the move, before the removal). */
+/** Temporary files of writeFileAtomic: `.<name>.<12 hex>.tmp`. */
+export const ATOMIC_TEMP = /^\..+\.[0-9a-f]{12}\.tmp$/;
+
+/**
+ * On start: removes claims whose inbox file is gone (the run stopped after the move, before the
+ * removal) and temporary claim files left by a run stopped between write and rename.
+ */
 export async function removeStaleClaims(work: string, inboxDir: string): Promise<void> {
   const root = path.join(work, 'claims');
   let folders: string[];
@@ -45,10 +83,15 @@ export async function removeStaleClaims(work: string, inboxDir: string): Promise
   }
   for (const folder of folders) {
     for (const name of await fs.readdir(path.join(root, folder)).catch(() => [] as string[])) {
+      const file = path.join(root, folder, name);
+      if (ATOMIC_TEMP.test(name)) {
+        await fs.rm(file, { force: true }).catch((e: unknown) => { throw StorageError.wrap('remove the leftover', file, e); });
+        continue;
+      }
       if (!name.endsWith('.json')) continue;
       const inboxFile = path.join(inboxDir, folder, name.slice(0, -'.json'.length));
-      const exists = await fs.access(inboxFile).then(() => true, () => false);
-      if (!exists) await fs.rm(path.join(root, folder, name), { force: true });
+      const exists = await fs.lstat(inboxFile).then(() => true, () => false);
+      if (!exists) await fs.rm(file, { force: true }).catch((e: unknown) => { throw StorageError.wrap('remove the claim', file, e); });
     }
   }
 }

@@ -3,7 +3,7 @@
  * tells a complete instruction file (its last record is the trailer, the end marker) from one
  * still being written, without reading it all on every scan.
  */
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 
 /** Bytes read from the end; a trailer line is far shorter. */
 const TAIL_BYTES = 4096;
@@ -12,12 +12,15 @@ const TAIL_BYTES = 4096;
 export async function readLastLine(file: string): Promise<string | null> {
   let handle: fs.FileHandle;
   try {
-    handle = await fs.open(file, 'r');
+    // Never through a symbolic link, never waiting on a FIFO (io/inbox-entry.ts).
+    handle = await fs.open(file, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
   } catch {
     return null;
   }
   try {
-    const { size } = await handle.stat();
+    const st = await handle.stat();
+    if (!st.isFile()) return null;
+    const { size } = st;
     const length = Math.min(size, TAIL_BYTES);
     if (length === 0) return null;
     const buffer = Buffer.alloc(length);

@@ -1,119 +1,149 @@
 /**
  * The inbox (spec: instruction-file.md, "Where files arrive"): only `inbox/<participant_id>/*.csv`
  * is taken. Hidden entries, non-.csv files, names with a path separator or `..`, subfolders,
- * symbolic links and anything else are ignored and reported, never followed. Files are listed in
- * a deterministic order: folder name, then file name, both compared as UTF-8 bytes.
+ * symbolic links and anything else are ignored and reported, never followed. So are names that
+ * cannot be stored safely: not UTF-8, with a control character, or longer than MAX_NAME_BYTES
+ * (the acknowledgement's temporary name `.<name>.ack.csv.<hex>.tmp` adds 26 bytes, and a file
+ * system allows 255). Files are listed in a deterministic order: folder name, then file name,
+ * both compared as UTF-8 bytes.
+ *
+ * Each participant folder is opened once (O_DIRECTORY | O_NOFOLLOW) and listed through that
+ * descriptor, and the scan records the device and inode of the folder and of every file: a file
+ * is later read only if it is still that very inode (io/inbox-entry.ts).
  */
-import { constants as fsConstants, createReadStream, promises as fs } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { StorageError } from '../domain/errors';
+import { StorageError, systemErrorCode } from '../domain/errors';
+import { cutText } from '../domain/mask';
 
 export interface InboxFile {
   /** The participant folder (the sender's identity). */
   folder: string;
   name: string;
   path: string;
+  /** Device and inode of the file as the scan saw it (lstat). */
+  dev: bigint;
+  ino: bigint;
+  /** Device and inode of the participant folder as the scan saw it. */
+  folderDev: bigint;
+  folderIno: bigint;
 }
 
 export interface IgnoredEntry {
-  /** Path relative to the inbox, `/`-separated. */
+  /** Path relative to the inbox, `/`-separated, control characters escaped, cut to 120 characters. */
   entry: string;
   reason: string;
 }
+
+/** The longest file or folder name taken, in UTF-8 bytes (255 less the longest suffix we add, with room). */
+export const MAX_NAME_BYTES = 200;
 
 export function byteOrder(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
-function nameProblem(name: string): string | null {
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** A name as it may be shown on one line of stderr or a log: control characters escaped, cut. */
+export function displayName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  return cutText(name.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`), 120);
+}
+
+function decodeName(raw: Buffer): { name: string; utf8: boolean } {
+  try {
+    return { name: strictUtf8.decode(raw), utf8: true };
+  } catch {
+    return { name: raw.toString('utf8'), utf8: false };
+  }
+}
+
+function nameProblem(raw: Buffer, name: string, utf8: boolean): string | null {
+  if (!utf8) return 'name is not UTF-8';
   if (name.startsWith('.')) return 'hidden';
   if (name.includes('/') || name.includes('\\') || name.includes('..')) return 'name contains a path separator or ..';
+  if (CONTROL.test(name)) return 'name contains a control character';
+  if (raw.length > MAX_NAME_BYTES) return `name longer than ${MAX_NAME_BYTES} bytes (its acknowledgement could not be stored)`;
   return null;
+}
+
+const PROC_FD = '/proc/self/fd';
+let procFd: boolean | null = null;
+
+/**
+ * A path that reaches a folder through its open descriptor (Linux: /proc/self/fd/N), so that a
+ * folder replaced by a symbolic link after it was opened is never followed. Elsewhere, the path.
+ */
+export async function folderViaDescriptor(handle: fs.FileHandle, folderPath: string): Promise<string> {
+  procFd ??= await fs.access(PROC_FD).then(() => true, () => false);
+  return procFd ? `${PROC_FD}/${handle.fd}` : folderPath;
+}
+
+/** Opens a folder without following a symbolic link; null when it is not (or no longer) a folder. */
+export async function openFolder(folderPath: string): Promise<fs.FileHandle | null> {
+  try {
+    return await fs.open(folderPath, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY | fsConstants.O_NOFOLLOW);
+  } catch (e) {
+    const code = systemErrorCode(e);
+    if (code === 'ELOOP' || code === 'ENOTDIR' || code === 'ENOENT' || code === 'EACCES') return null;
+    throw StorageError.wrap('open the folder', folderPath, e);
+  }
+}
+
+async function lstatOrNull(p: string) {
+  try {
+    return await fs.lstat(p, { bigint: true });
+  } catch (e) {
+    if (systemErrorCode(e) === 'ENOENT') return null; // gone since it was listed
+    throw StorageError.wrap('inspect', p, e);
+  }
 }
 
 export async function scanInbox(inboxDir: string): Promise<{ files: InboxFile[]; ignored: IgnoredEntry[] }> {
   const files: InboxFile[] = [];
   const ignored: IgnoredEntry[] = [];
-  let top: string[];
+  let top: Buffer[];
   try {
-    top = await fs.readdir(inboxDir);
+    top = await fs.readdir(inboxDir, { encoding: 'buffer' });
   } catch (e) {
-    throw new StorageError(`cannot read inbox ${inboxDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw StorageError.wrap('read the inbox', inboxDir, e);
   }
-  for (const folder of top.sort(byteOrder)) {
+  const named = (raws: Buffer[]) => raws.map((raw) => ({ raw, ...decodeName(raw) })).sort((a, b) => Buffer.compare(a.raw, b.raw));
+  for (const { raw, name: folder, utf8 } of named(top)) {
     const folderPath = path.join(inboxDir, folder);
-    const st = await fs.lstat(folderPath);
-    const problem = nameProblem(folder);
-    if (problem) { ignored.push({ entry: folder, reason: problem }); continue; }
+    const problem = nameProblem(raw, folder, utf8);
+    if (problem) { ignored.push({ entry: displayName(folder), reason: problem }); continue; }
+    const st = await lstatOrNull(folderPath);
+    if (!st) continue;
     if (st.isSymbolicLink()) { ignored.push({ entry: folder, reason: 'symbolic link' }); continue; }
     if (!st.isDirectory()) { ignored.push({ entry: folder, reason: 'not in a participant folder' }); continue; }
-    for (const name of (await fs.readdir(folderPath)).sort(byteOrder)) {
-      const entry = `${folder}/${name}`;
-      const p = path.join(folderPath, name);
-      const fst = await fs.lstat(p);
-      const bad = nameProblem(name);
-      if (bad) ignored.push({ entry, reason: bad });
-      else if (fst.isSymbolicLink()) ignored.push({ entry, reason: 'symbolic link' });
-      else if (fst.isDirectory()) ignored.push({ entry, reason: 'subfolder' });
-      else if (!fst.isFile()) ignored.push({ entry, reason: 'not a regular file' });
-      else if (!name.endsWith('.csv')) ignored.push({ entry, reason: 'not a .csv file' });
-      else files.push({ folder, name, path: p });
+    const handle = await openFolder(folderPath);
+    if (!handle) { ignored.push({ entry: folder, reason: 'participant folder cannot be opened (replaced or not readable)' }); continue; }
+    try {
+      const dst = await handle.stat({ bigint: true });
+      const base = await folderViaDescriptor(handle, folderPath);
+      let names: Buffer[];
+      try {
+        names = await fs.readdir(base, { encoding: 'buffer' });
+      } catch (e) {
+        throw StorageError.wrap('read the folder', folderPath, e);
+      }
+      for (const { raw: rawName, name, utf8: nameUtf8 } of named(names)) {
+        const entry = `${folder}/${displayName(name)}`;
+        const bad = nameProblem(rawName, name, nameUtf8);
+        if (bad) { ignored.push({ entry, reason: bad }); continue; }
+        const fst = await lstatOrNull(path.join(base, name));
+        if (!fst) continue;
+        if (fst.isSymbolicLink()) ignored.push({ entry, reason: 'symbolic link' });
+        else if (fst.isDirectory()) ignored.push({ entry, reason: 'subfolder' });
+        else if (!fst.isFile()) ignored.push({ entry, reason: 'not a regular file' });
+        else if (!name.endsWith('.csv')) ignored.push({ entry, reason: 'not a .csv file' });
+        else files.push({ folder, name, path: path.join(folderPath, name), dev: fst.dev, ino: fst.ino, folderDev: dst.dev, folderIno: dst.ino });
+      }
+    } finally {
+      await handle.close();
     }
   }
   return { files, ignored };
-}
-
-/** The file's bytes as a stream of chunks (bounded memory). */
-export async function* readFileChunks(file: string, chunkBytes = 64 * 1024): AsyncGenerator<Uint8Array> {
-  for await (const chunk of createReadStream(file, { highWaterMark: chunkBytes })) yield chunk as Buffer;
-}
-
-/**
- * The file's chunks, hashed (SHA-256) as they are read: `digest()` after the last chunk gives the
- * hash of exactly the bytes that were read (a file still growing may differ from an earlier hash).
- */
-export function readFileChunksHashed(file: string): { chunks: AsyncGenerator<Uint8Array>; digest: () => string } {
-  const hash = createHash('sha256');
-  async function* chunks(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of readFileChunks(file)) {
-      hash.update(chunk);
-      yield chunk;
-    }
-  }
-  return { chunks: chunks(), digest: () => hash.digest('hex') };
-}
-
-export async function sha256OfFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-/**
- * Moves a file into a folder under its name, untouched; when the name is taken, `.2`, `.3`, ...
- * is appended. Returns the new path.
- */
-export async function moveIntoFolder(source: string, folder: string, name: string): Promise<string> {
-  await fs.mkdir(folder, { recursive: true });
-  for (let n = 1; ; n++) {
-    const target = path.join(folder, n === 1 ? name : `${name}.${n}`);
-    try {
-      // link + unlink never overwrites an existing target (rename would).
-      await fs.link(source, target);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') continue;
-      if (code === 'EXDEV' || code === 'EPERM' || code === 'ENOTSUP') {
-        try {
-          await fs.copyFile(source, target, fsConstants.COPYFILE_EXCL);
-        } catch (e2) {
-          if ((e2 as NodeJS.ErrnoException).code === 'EEXIST') continue;
-          throw e2;
-        }
-      } else throw e;
-    }
-    await fs.unlink(source);
-    return target;
-  }
 }

@@ -7,13 +7,21 @@
  *
  * A file counts only once its meta exists. Both are written to temporary names and renamed, so a
  * crash leaves either nothing or a whole file; a file processed again finds its meta and is
- * not stored twice.
+ * not stored twice. Temporary files left by a stopped run are removed on the next start
+ * (removeStoreLeftovers).
+ *
+ * Tamper evidence: the meta records the SHA-256 of the JSONL bytes (`jsonl_sha256`), computed as
+ * they are written. `checkStore` re-hashes every stored file and names any that no longer matches
+ * (verify runs it first); readStoredInstructions refuses a file that does not match (the
+ * allocation never runs on an edited book).
  */
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { Channel, StoredInstruction } from '../domain/types';
-import { StorageError } from '../domain/errors';
+import { StorageError, systemErrorCode } from '../domain/errors';
 import { writeFileAtomic } from './atomic-write';
+import { ensureFolder } from './ensure-folder';
 
 export interface StoredFileMeta {
   participant_id: string;
@@ -24,6 +32,8 @@ export interface StoredFileMeta {
   records: number;
   accepted: number;
   rejected: number;
+  /** SHA-256 (hex) of the `.jsonl` bytes; absent in stores written before it was recorded. */
+  jsonl_sha256?: string;
 }
 
 export function storeDir(work: string): string {
@@ -37,8 +47,8 @@ function filePaths(work: string, participantId: string, sha256: string) {
 
 export interface StoredFileWriter {
   write(instruction: StoredInstruction): Promise<void>;
-  /** Renames the instructions into place, then writes the meta (the commit marker). */
-  commit(meta: StoredFileMeta): Promise<void>;
+  /** Renames the instructions into place, then writes the meta (the commit marker) with the JSONL's SHA-256. Returns the meta written. */
+  commit(meta: Omit<StoredFileMeta, 'jsonl_sha256'>): Promise<StoredFileMeta>;
   /** Discards what was written (the file was rejected whole). */
   abort(): Promise<void>;
 }
@@ -49,9 +59,10 @@ const RESOLVED = Promise.resolve();
 /** Streams one file's instructions to a temporary JSONL; nothing counts until commit. */
 export async function openStoredFileWriter(work: string, participantId: string, sha256: string): Promise<StoredFileWriter> {
   const p = filePaths(work, participantId, sha256);
-  await fs.mkdir(p.dir, { recursive: true });
+  await ensureFolder(p.dir);
   const tmp = `${p.jsonl}.${process.pid}.${Date.now()}.tmp`;
   const out = createWriteStream(tmp, { encoding: 'utf8' });
+  const hash = createHash('sha256');
   const closed = new Promise<void>((resolve, reject) => {
     out.on('close', resolve);
     out.on('error', reject);
@@ -62,11 +73,12 @@ export async function openStoredFileWriter(work: string, participantId: string, 
     failed = e;
   });
   const write = (chunk: string): Promise<void> => {
-    if (failed) return Promise.reject(new StorageError(`cannot write ${tmp}: ${(failed as Error).message}`));
+    if (failed) return Promise.reject(StorageError.wrap('write', tmp, failed));
+    hash.update(chunk, 'utf8');
     if (out.write(chunk)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       out.once('drain', resolve);
-      closed.catch(reject);
+      closed.catch((e: unknown) => reject(StorageError.wrap('write', tmp, e)));
     });
   };
   // Lines are gathered into chunks of about 256 KiB: one stream write (and at most one wait for
@@ -83,12 +95,18 @@ export async function openStoredFileWriter(work: string, participantId: string, 
       pending += JSON.stringify(instruction) + '\n';
       return pending.length >= STORE_CHUNK_CHARS ? flush() : RESOLVED;
     },
-    async commit(meta) {
+    async commit(base) {
       await flush();
       out.end();
-      await closed;
-      await fs.rename(tmp, p.jsonl);
+      try {
+        await closed;
+        await fs.rename(tmp, p.jsonl);
+      } catch (e) {
+        throw StorageError.wrap('write', p.jsonl, e);
+      }
+      const meta: StoredFileMeta = { ...base, jsonl_sha256: hash.digest('hex') };
       await writeFileAtomic(p.meta, JSON.stringify(meta, null, 2) + '\n');
+      return meta;
     },
     async abort() {
       pending = '';
@@ -107,13 +125,20 @@ export async function listStoredFiles(work: string): Promise<StoredFileMeta[]> {
     participants = await fs.readdir(root);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new StorageError(`cannot read ${root}: ${(e as Error).message}`);
+    throw StorageError.wrap('read', root, e);
   }
   const metas: StoredFileMeta[] = [];
   for (const participant of participants.sort()) {
-    const names = await fs.readdir(path.join(root, participant));
+    const dir = path.join(root, participant);
+    const names = await fs.readdir(dir).catch((e: unknown) => { throw StorageError.wrap('read', dir, e); });
     for (const name of names.filter((n) => n.endsWith('.meta.json')).sort()) {
-      metas.push(JSON.parse(await fs.readFile(path.join(root, participant, name), 'utf8')) as StoredFileMeta);
+      const file = path.join(dir, name);
+      const text = await fs.readFile(file, 'utf8').catch((e: unknown) => { throw StorageError.wrap('read', file, e); });
+      try {
+        metas.push(JSON.parse(text) as StoredFileMeta);
+      } catch {
+        throw new StorageError(`the store was changed after ingest: ${file} is not valid JSON`);
+      }
     }
   }
   return metas.sort((a, b) => (a.participant_id < b.participant_id ? -1 : a.participant_id > b.participant_id ? 1 : a.file_seq - b.file_seq));
@@ -144,10 +169,75 @@ export async function readStoredInstructions(work: string): Promise<StoredInstru
   const all: StoredInstruction[] = [];
   for (const meta of await listStoredFiles(work)) {
     const p = filePaths(work, meta.participant_id, meta.file_sha256);
-    const text = await fs.readFile(p.jsonl, 'utf8');
-    for (const line of text.split('\n')) if (line) all.push(JSON.parse(line) as StoredInstruction);
+    let bytes: Buffer;
+    try {
+      bytes = await fs.readFile(p.jsonl);
+    } catch (e) {
+      throw StorageError.wrap('read', p.jsonl, e);
+    }
+    if (meta.jsonl_sha256 !== undefined && createHash('sha256').update(bytes).digest('hex') !== meta.jsonl_sha256) {
+      throw new StorageError(`the store was changed after ingest: ${p.jsonl} no longer has the SHA-256 recorded in its meta (run verify)`);
+    }
+    for (const si of parseJsonLines(bytes.toString('utf8'), p.jsonl)) all.push(si);
   }
   return all;
+}
+
+export interface StoreProblem {
+  /** The store file at fault, relative to the work folder (`store/files/BRK001/<sha256>.jsonl`). */
+  file: string;
+  problem: 'CHANGED' | 'MISSING' | 'NO_HASH_RECORDED';
+}
+
+/**
+ * Re-hashes every stored file against the SHA-256 in its meta. Empty when the store is as ingest
+ * wrote it. A meta without a recorded hash (a store written before it was kept) is reported as
+ * NO_HASH_RECORDED: it cannot be checked.
+ */
+export async function checkStore(work: string): Promise<StoreProblem[]> {
+  const problems: StoreProblem[] = [];
+  for (const meta of await listStoredFiles(work)) {
+    const p = filePaths(work, meta.participant_id, meta.file_sha256);
+    const file = path.relative(work, p.jsonl).split(path.sep).join('/');
+    if (meta.jsonl_sha256 === undefined) {
+      problems.push({ file, problem: 'NO_HASH_RECORDED' });
+      continue;
+    }
+    const hash = createHash('sha256');
+    try {
+      for await (const chunk of createReadStream(p.jsonl, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+    } catch (e) {
+      if (systemErrorCode(e) === 'ENOENT') {
+        problems.push({ file, problem: 'MISSING' });
+        continue;
+      }
+      throw StorageError.wrap('read', p.jsonl, e);
+    }
+    if (hash.digest('hex') !== meta.jsonl_sha256) problems.push({ file, problem: 'CHANGED' });
+  }
+  return problems;
+}
+
+/** Temporary store files: `<sha256>.jsonl.<pid>.<ms>.tmp` and writeFileAtomic's `.<name>.<12 hex>.tmp`. */
+const STORE_TEMP = /^(?:[0-9a-f]{64}\.jsonl\.\d+\.\d+\.tmp|\..+\.[0-9a-f]{12}\.tmp)$/;
+
+/** On start: removes the temporary files a stopped run left in the store. Returns how many. */
+export async function removeStoreLeftovers(work: string): Promise<number> {
+  const root = storeDir(work);
+  let removed = 0;
+  for (const participant of await fs.readdir(root).catch(() => [] as string[])) {
+    for (const name of await fs.readdir(path.join(root, participant)).catch(() => [] as string[])) {
+      if (!STORE_TEMP.test(name)) continue;
+      const file = path.join(root, participant, name);
+      try {
+        await fs.rm(file, { force: true });
+      } catch (e) {
+        throw StorageError.wrap('remove the leftover', file, e);
+      }
+      removed += 1;
+    }
+  }
+  return removed;
 }
 
 /** The meta of one committed file, or null when it is not (yet) committed. */
@@ -156,7 +246,7 @@ export async function readStoredFileMeta(work: string, participantId: string, sh
     return JSON.parse(await fs.readFile(filePaths(work, participantId, sha256).meta, 'utf8')) as StoredFileMeta;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new StorageError(`cannot read the stored meta of ${participantId}/${sha256}: ${(e as Error).message}`);
+    throw StorageError.wrap('read the stored meta', filePaths(work, participantId, sha256).meta, e);
   }
 }
 
@@ -169,9 +259,17 @@ export async function* streamStoredFile(work: string, participantId: string, sha
 export async function* streamStoredFileBatches(work: string, participantId: string, sha256: string): AsyncGenerator<StoredInstruction[]> {
   // Our own JSONL: LF line ends, JSON strings never contain a raw LF.
   // Split on the LF byte before decoding (it never occurs inside a multi-byte character).
-  const input = createReadStream(filePaths(work, participantId, sha256).jsonl, { highWaterMark: 1024 * 1024 });
+  const file = filePaths(work, participantId, sha256).jsonl;
+  const input = createReadStream(file, { highWaterMark: 1024 * 1024 });
   let carry: Buffer = Buffer.alloc(0);
-  for await (const chunk of input as AsyncIterable<Buffer>) {
+  const chunks = (async function* () {
+    try {
+      for await (const chunk of input as AsyncIterable<Buffer>) yield chunk;
+    } catch (e) {
+      throw StorageError.wrap('read', file, e);
+    }
+  })();
+  for await (const chunk of chunks) {
     const bytes = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
     const end = bytes.lastIndexOf(0x0a);
     if (end < 0) {
@@ -179,13 +277,17 @@ export async function* streamStoredFileBatches(work: string, participantId: stri
       continue;
     }
     carry = bytes.subarray(end + 1);
-    yield parseJsonLines(bytes.toString('utf8', 0, end));
+    yield parseJsonLines(bytes.toString('utf8', 0, end), file);
   }
-  if (carry.length > 0) yield parseJsonLines(carry.toString('utf8'));
+  if (carry.length > 0) yield parseJsonLines(carry.toString('utf8'), file);
 }
 
-function parseJsonLines(text: string): StoredInstruction[] {
+function parseJsonLines(text: string, file: string): StoredInstruction[] {
   const out: StoredInstruction[] = [];
-  for (const line of text.split('\n')) if (line) out.push(JSON.parse(line) as StoredInstruction);
+  try {
+    for (const line of text.split('\n')) if (line) out.push(JSON.parse(line) as StoredInstruction);
+  } catch {
+    throw new StorageError(`the store was changed after ingest: ${file} holds a line that is not valid JSON`);
+  }
   return out;
 }

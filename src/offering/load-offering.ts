@@ -3,6 +3,7 @@
  * wrong). Pure: the caller reads the file.
  */
 import { ConfigInvalidError } from '../domain/errors';
+import { describeConfigIssues } from './config-issues';
 import { Offering, offeringSchema } from './schema';
 
 export function parseOffering(text: string, source = 'offering'): Offering {
@@ -14,10 +15,7 @@ export function parseOffering(text: string, source = 'offering'): Offering {
   }
   const result = offeringSchema.safeParse(raw);
   if (!result.success) {
-    const issues = result.error.issues
-      .map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${/received undefined$/.test(i.message) ? 'is missing' : i.message}`)
-      .join('; ');
-    throw new ConfigInvalidError(`${source}: ${issues}`);
+    throw new ConfigInvalidError(`${source}: ${describeConfigIssues(result.error.issues)}`);
   }
   return result.data;
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CHANNELS } from '../domain/types';
+import { ingestLimitsSchema } from './ingest-limits';
 
 const decimalText = (what: string) =>
   z.string({ error: `${what} must be a decimal number written as text, e.g. "3.99"` })
@@ -20,7 +21,7 @@ const dateTime = z.string().regex(
 );
 
 /** Hours of a channel that takes instructions only in daily windows (CCASS Clearing/Custodian). */
-const dailyChannel = z.object({
+const dailyChannel = z.strictObject({
   kind: z.literal('daily'),
   /** Opening time on the first application day (the offering commences), e.g. 09:00. */
   first_day_from: clock,
@@ -33,7 +34,7 @@ const dailyChannel = z.object({
 });
 
 /** A channel open around the clock from the commencement until a time on the last day. */
-const continuousChannel = z.object({
+const continuousChannel = z.strictObject({
   kind: z.literal('continuous'),
   first_day_from: clock,
   last_day_to: clock,
@@ -45,12 +46,12 @@ export const WEATHER_SIGNALS = [
   'T1', 'T3', 'T8', 'T9', 'T10', 'AMBER_RAINSTORM', 'RED_RAINSTORM', 'BLACK_RAINSTORM', 'EXTREME_CONDITIONS',
 ] as const;
 
-const timetable = z.object({
+const timetable = z.strictObject({
   /** The first application day (the Hong Kong Public Offering commences). */
   first_day: date,
   /** The last application day as planned (before any bad-weather move). */
   last_day: date,
-  windows: z.object(
+  windows: z.strictObject(
     Object.fromEntries(CHANNELS.map((c) => [c, z.discriminatedUnion('kind', [dailyChannel, continuousChannel])])) as {
       [K in (typeof CHANNELS)[number]]: z.ZodDiscriminatedUnion<[typeof dailyChannel, typeof continuousChannel]>;
     },
@@ -59,7 +60,7 @@ const timetable = z.object({
   weather_check_from: clock,
   weather_check_to: clock,
   public_holidays: z.array(date),
-  bad_weather: z.array(z.object({
+  bad_weather: z.array(z.strictObject({
     signal: z.enum(WEATHER_SIGNALS, { error: `signal must be one of ${WEATHER_SIGNALS.join(', ')}` }),
     from: dateTime,
     to: dateTime,
@@ -70,7 +71,7 @@ const timetable = z.object({
    * (validate/timetable.ts). Optional: the commands that need them (results site, payment files)
    * say so when they are missing.
    */
-  after_close: z.object({
+  after_close: z.strictObject({
     /** Allotment results announcement (final price, levels of application, basis of allocation). */
     announcement: date,
     /** Results "search by ID" available from (Hong Kong time) ... */
@@ -92,45 +93,64 @@ const timetable = z.object({
   provisional_run_at: clock.optional(),
 });
 
-export const offeringSchema = z.object({
+export const offeringSchema = z.strictObject({
   stock_code: z.string().regex(/^\d{4,5}$/, 'stock_code must be four or five digits, leading zeros kept, e.g. "0020"'),
   issuer: z.string().min(1),
   share_class: z.string().min(1).optional(),
   currency: z.literal('HKD', { error: 'currency must be "HKD"' }),
   board_lot: wholeShares('board_lot'),
-  price: z.object({ maximum: decimalText('price.maximum'), minimum: decimalText('price.minimum') }),
-  fees: z.array(z.object({ name: z.string().min(1), rate: decimalText('fee rate') })).min(1, 'fees must list at least one fee rate'),
+  price: z.strictObject({ maximum: decimalText('price.maximum'), minimum: decimalText('price.minimum') }),
+  fees: z.array(z.strictObject({ name: z.string().min(1), rate: decimalText('fee rate') })).min(1, 'fees must list at least one fee rate'),
   permitted_quantities: z.array(wholeShares('a permitted quantity')).min(1),
   max_application_shares: wholeShares('max_application_shares'),
-  tranches: z.object({
+  tranches: z.strictObject({
     offer_shares: wholeShares('tranches.offer_shares'),
     hong_kong_initial: wholeShares('tranches.hong_kong_initial'),
     international_initial: wholeShares('tranches.international_initial'),
     over_allotment: z.number().int().nonnegative(),
   }),
-  pools: z.object({
+  pools: z.strictObject({
     /** Pool A: consideration at the maximum price at most this (fees excluded). */
     threshold_consideration: decimalText('pools.threshold_consideration'),
     /** Exponent of the ballot's target curve per pool: 1 is proportional, below 1 favours small applications. */
-    exponent: z.object({ A: z.number().positive().max(1), B: z.number().positive().max(1) }),
+    exponent: z.strictObject({ A: z.number().positive().max(1), B: z.number().positive().max(1) }),
   }),
-  clawback: z.array(z.object({
+  clawback: z.array(z.strictObject({
     /** The tier applies when the subscription multiple is at least this. */
     min_multiple: z.number().positive(),
     /** Hong Kong tranche after clawback, as a percentage of offer_shares (before over-allotment). */
     hong_kong_pct: decimalText('clawback.hong_kong_pct'),
   })),
-  reallocation: z.object({
+  reallocation: z.strictObject({
     /** The Hong Kong tranche may not exceed this after a discretionary reallocation. */
     max_hong_kong_shares: wholeShares('reallocation.max_hong_kong_shares'),
-    /** A discretionary reallocation needs the final price to be exactly this (bottom of the range). */
-    required_final_price: decimalText('reallocation.required_final_price'),
+    /**
+     * When given, a discretionary reallocation needs the final price to be exactly this (GL91-18,
+     * 2021: the bottom of the range). Left out: any final price in the range.
+     */
+    required_final_price: decimalText('reallocation.required_final_price').optional(),
+    /**
+     * true or left out (GL91-18, 2021): refused once the multiple reaches the first clawback tier.
+     * false (2025 Mechanism A): allowed at any multiple, on top of the tier's tranche.
+     */
+    only_below_first_tier: z.boolean({ error: 'reallocation.only_below_first_tier must be true or false' }).optional(),
   }).optional(),
-  certificates: z.object({
+  certificates: z.strictObject({
     /** WHITE_FORM applicants for at least this many shares may collect certificates in person. */
     collect_in_person_min_shares: wholeShares('certificates.collect_in_person_min_shares').optional(),
   }).default({}),
   timetable,
+  /**
+   * How the allotment results announcement lists successful applicants' identification document
+   * numbers (`ccass-batch announce`): `masked` (first two and last character, docs/publish.md)
+   * or `full`. Optional.
+   * @defaultValue { successful_ids: 'masked' }
+   */
+  publication: z.strictObject({
+    successful_ids: z.enum(['masked', 'full'], { error: 'publication.successful_ids must be "masked" or "full"' }).default('masked'),
+  }).default({ successful_ids: 'masked' }),
+  /** Limits on dropped files (docs/limits.md); every key optional, defaults in ingest-limits.ts. */
+  ingest_limits: ingestLimitsSchema.optional(),
 }).superRefine((o, ctx) => {
   const q = o.permitted_quantities;
   for (let i = 0; i < q.length; i++) {

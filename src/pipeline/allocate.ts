@@ -19,7 +19,7 @@
  * deriveAllocationOutputs and deriveLapseOutputs are pure.
  */
 import * as path from 'node:path';
-import { allocate, allocateNothing, checkFinalPrice, findMultipleApplications, sizeTranche } from '../allocate';
+import { allocate, allocateNothing, countQuantities, findMultipleApplications, planAllocation as planTheAllocation } from '../allocate';
 import type { TrancheSizing } from '../domain/allocation';
 import { FinalTransition, Lifecycle, OutcomePlan, planAllocation, planLapse, Supersession, Transition, viewOf } from '../book/lifecycle';
 import type { Application, ParticipantRegistry, StoredInstruction } from '../domain/types';
@@ -56,6 +56,7 @@ export function deriveAllocationOutputs(instructions: readonly StoredInstruction
   const allocation = allocate({
     applications, offering: p.offering, finalPrice: p.finalPrice, seed: p.seed,
     ...(p.reallocateShares !== null ? { reallocateShares: p.reallocateShares } : {}),
+    ...(p.ballotPolicy ? { ballotPolicy: p.ballotPolicy } : {}),
   });
   return buildOutputFiles({
     instructions, multiples, allocation, registry: p.registry, offering: p.offering, finalPrice: p.finalPrice, reallocateShares: p.reallocateShares,
@@ -187,13 +188,17 @@ export interface PreparedAllocation {
 
 /**
  * Pure: checks the parameters against the book without drawing (the reallocation rules need the
- * demand): the valid applications and the sizing of the tranche. Throws UsageError as allocate does.
+ * demand, a ballot policy the pools' sizes): the plan `preview` shows. Throws UsageError as
+ * allocate does.
  */
 export function checkAllocationParameters(instructions: readonly StoredInstruction[], p: AllocationParameters): { sizing: TrancheSizing; valid_applications: number } {
   const { applications } = selectApplications(instructions);
-  const demand = applications.reduce((n, a) => n + a.shares, 0);
-  const sizing = sizeTranche(demand, p.offering, checkFinalPrice(p.finalPrice, p.offering), p.reallocateShares ?? undefined);
-  return { sizing, valid_applications: applications.length };
+  const plan = planTheAllocation({
+    quantities: countQuantities(applications), offering: p.offering, finalPrice: p.finalPrice,
+    ...(p.reallocateShares !== null ? { reallocateShares: p.reallocateShares } : {}),
+    ...(p.ballotPolicy ? { ballotPolicy: p.ballotPolicy } : {}),
+  });
+  return { sizing: plan.sizing, valid_applications: applications.length };
 }
 
 /**

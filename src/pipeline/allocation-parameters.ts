@@ -5,6 +5,8 @@
  */
 import type { AllocationRecord } from '../book/lifecycle';
 import { checkFinalPrice } from '../allocate/sizing';
+import { ballotPolicyFrom } from '../allocate/ballot-policy';
+import type { BallotPolicy } from '../domain/allocation';
 import type { ParticipantRegistry } from '../domain/types';
 import { UsageError } from '../domain/errors';
 import type { Offering } from '../offering/schema';
@@ -17,6 +19,11 @@ export interface AllocationParameters {
   seed: string;
   /** `--reallocate` shares, null when not given. */
   reallocateShares: number | null;
+  /**
+   * `--ballot-policy` (validated); null or left out: every pool keeps the offering's exponent.
+   * Recorded in the book's lifecycle (and summary.json `ballot_policy`), from where `verify` reads it.
+   */
+  ballotPolicy?: BallotPolicy | null;
 }
 
 /**
@@ -43,12 +50,33 @@ export function parseSeed(text: string): string {
 
 /** What the lifecycle records of an allocation. */
 export function allocationRecord(p: AllocationParameters): AllocationRecord {
-  return { final_price: p.finalPrice, seed: p.seed, reallocate_shares: p.reallocateShares, ballot_policy: null };
+  return { final_price: p.finalPrice, seed: p.seed, reallocate_shares: p.reallocateShares, ballot_policy: p.ballotPolicy ?? null };
 }
 
 /** The parameters back from a record (verify), with the offering and registry given now. */
 export function parametersFromRecord(r: AllocationRecord, offering: Offering, registry: ParticipantRegistry): AllocationParameters {
-  return { offering, registry, finalPrice: normaliseFinalPrice(r.final_price, offering), seed: r.seed, reallocateShares: r.reallocate_shares };
+  const ballotPolicy = r.ballot_policy === null || r.ballot_policy === undefined ? null : ballotPolicyFrom(r.ballot_policy, 'the recorded ballot policy');
+  return { offering, registry, finalPrice: normaliseFinalPrice(r.final_price, offering), seed: r.seed, reallocateShares: r.reallocate_shares, ballotPolicy };
+}
+
+/**
+ * The ballot policy a run recorded in summary.json (`ballot_policy.<pool>.given`), as the policy
+ * file it came from: null when none was given for either pool, or the summary predates the field.
+ */
+function policyFromSummary(recorded: unknown): BallotPolicy | null {
+  if (recorded === undefined || recorded === null) return null;
+  if (typeof recorded !== 'object') throw new UsageError('allocation/summary.json: ballot_policy is not an object');
+  const given: Record<string, unknown> = {};
+  for (const pool of ['A', 'B'] as const) {
+    const entry = (recorded as Record<string, { given?: unknown } | undefined>)[pool];
+    if (entry?.given !== undefined && entry.given !== null) given[pool] = entry.given;
+  }
+  if (Object.keys(given).length === 0) return null;
+  try {
+    return ballotPolicyFrom(given, 'allocation/summary.json ballot_policy');
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 /**
@@ -57,7 +85,7 @@ export function parametersFromRecord(r: AllocationRecord, offering: Offering, re
  */
 export function recordFromSummary(bytes: Buffer | null | undefined): AllocationRecord {
   if (!bytes) throw new UsageError('allocation/summary.json is missing: nothing to verify');
-  let s: { final_price?: unknown; draw?: { seed?: unknown }; reallocation_requested_shares?: unknown };
+  let s: { final_price?: unknown; draw?: { seed?: unknown }; reallocation_requested_shares?: unknown; ballot_policy?: unknown };
   try {
     s = JSON.parse(bytes.toString('utf8')) as typeof s;
   } catch {
@@ -67,5 +95,5 @@ export function recordFromSummary(bytes: Buffer | null | undefined): AllocationR
   if (typeof s.final_price !== 'string' || typeof s.draw?.seed !== 'string' || (r !== null && typeof r !== 'number')) {
     throw new UsageError('allocation/summary.json does not record final_price, draw.seed and reallocation_requested_shares');
   }
-  return { final_price: s.final_price, seed: s.draw.seed, reallocate_shares: r, ballot_policy: null };
+  return { final_price: s.final_price, seed: s.draw.seed, reallocate_shares: r, ballot_policy: policyFromSummary(s.ballot_policy) };
 }

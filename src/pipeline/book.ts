@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import type { Logger } from 'pino';
 import {
-  Actor, Admission, admitFile, Arrival, InboxEntry, Lifecycle, openBook, Transition, viewOf, withInbox, withTransition,
+  Actor, Admission, admitFile, Arrival, FinalTransition, InboxEntry, Lifecycle, openBook, Transition, viewOf, withInbox, withTransition,
 } from '../book/lifecycle';
 import { StorageError, UsageError } from '../domain/errors';
 import type { Offering } from '../offering/schema';
@@ -17,6 +17,7 @@ import { InboxFile, scanInbox } from '../io/inbox';
 import { LifecycleWatch, readLifecycle, writeLifecycle } from '../io/lifecycle-file';
 import { storeDir } from '../io/store';
 import { acquireWorkLock, WorkLock } from '../io/work-lock';
+import { ensureFolder } from '../io/ensure-folder';
 
 /** Who acts on the book: the command and its operator (`--operator`, default the OS user). */
 export interface BookActor {
@@ -52,9 +53,8 @@ export async function holdWorkFolder(work: string, actor: BookActor, create: boo
   if (st && !st.isDirectory()) throw new UsageError(`--work ${work}: not a folder`);
   if (!st) {
     if (!create) throw new UsageError(`--work ${work}: no such folder, so no book to work on`);
-    await fs.mkdir(work, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
-      throw new UsageError(`--work ${work}: cannot be created (${e.code ?? e.message})`);
-    });
+    // The path was checked before the command ran (cli/main.ts): a refusal here is the file system's (74).
+    await ensureFolder(work, 'create the work folder');
   } else if (!create && !(await holdsBook(work))) {
     throw new UsageError(`--work ${work}: holds no book (no lifecycle.json and no store/); nothing to do`);
   }
@@ -184,4 +184,21 @@ export function bookGate(work: string, inbox: string): BookGate {
       return admitFile(l, entry);
     },
   };
+}
+
+/**
+ * The final allocation (or lapse) of the book, for the commands that act on it afterwards
+ * (publishing, payment): refused (UsageError, exit 2) when the folder holds no book, the book is
+ * not final, or an allocation or lapse is being written or replaced. The caller then checks that
+ * the manifest on disk is `final.manifest_sha256`, so only the recorded allocation is ever used.
+ */
+export async function requireFinalAllocation(work: string, what: string): Promise<FinalTransition> {
+  const lifecycle = await readLifecycle(work);
+  if (lifecycle === null) throw new UsageError(`work ${work}: holds no book (no lifecycle.json); nothing to ${what}`);
+  const view = viewOf(lifecycle);
+  if (view.final === null) throw new UsageError(`work ${work}: the book is ${view.state}, not allocated; nothing to ${what} until allocate has run`);
+  if (view.pending !== null) {
+    throw new UsageError(`work ${work}: ${view.pending.to === 'allocating' ? 'an allocation' : 'a lapse'} started at ${view.pending.at} by ${view.pending.operator} has not finished; ${what} once it has`);
+  }
+  return view.final;
 }

@@ -13,8 +13,13 @@
 import type { Logger } from 'pino';
 import type { ParticipantRegistry } from '../domain/types';
 import type { Offering } from '../offering/schema';
-import { InboxFile, scanInbox } from '../io/inbox';
+import { InboxFile, IgnoredEntry, scanInbox } from '../io/inbox';
+import { openInboxEntry } from '../io/inbox-entry';
 import { removeStaleClaims } from '../io/claims';
+import { removeAckLeftovers } from '../io/ack-file';
+import { removeStoreLeftovers } from '../io/store';
+import { StorageError } from '../domain/errors';
+import { IngestLimits, resolveIngestLimits } from '../offering/ingest-limits';
 import { BookState, loadBookStateFromStore } from './book-state';
 import { BookGate, bookGate } from './book';
 import { FileEnv, ingestFile } from './ingest-file';
@@ -34,6 +39,8 @@ export interface IngestOptions {
   logger?: Logger;
   /** Called after each file, in processing order. */
   onProgress?: (report: FileReport) => void;
+  /** Limits on dropped files; defaults to the offering's `ingest_limits` over the defaults (docs/limits.md). */
+  limits?: IngestLimits;
   /** Cross-file state; defaults to an in-memory book loaded from `<work>/store`. */
   bookState?: BookState;
   /** The book's lifecycle; defaults to the record in `<work>/lifecycle.json` (pipeline/book.ts). */
@@ -46,27 +53,55 @@ export interface IngestOptions {
   onStep?: FileEnv['onStep'];
 }
 
+/** Errors of a name the work folder's file system cannot hold (the inbox's could). */
+const NAME_ERRNOS = new Set(['ENAMETOOLONG', 'EILSEQ', 'EINVAL']);
+
 export async function ingestInbox(options: IngestOptions): Promise<IngestReport> {
   const { workDir, inboxDir, logger } = options;
+  const limits = options.limits ?? resolveIngestLimits(options.offering.ingest_limits);
+  // Leftovers of a run that was stopped (temporary acks, store and claim files).
   await removeStaleClaims(workDir, inboxDir);
+  const leftovers = (await removeAckLeftovers(workDir)) + (await removeStoreLeftovers(workDir));
+  if (leftovers > 0) logger?.info({ removed: leftovers }, 'temporary files of a stopped run removed');
   const { files, ignored } = await scanInbox(inboxDir);
+  const reportIgnored = (e: IgnoredEntry) => {
+    ignored.push(e);
+    logger?.warn({ entry: e.entry, reason: e.reason }, 'inbox entry ignored');
+  };
   for (const e of ignored) logger?.warn({ entry: e.entry, reason: e.reason }, 'inbox entry ignored');
   const book = options.bookState ?? (await loadBookStateFromStore(workDir));
   const gate = options.gate ?? bookGate(workDir, inboxDir);
   const reports: FileReport[] = [];
   for (const file of files) {
-    const report = await ingestFile(file, {
-      offering: options.offering,
-      participants: options.participants,
-      workDir,
-      closeLists: options.closeLists ?? false,
-      gate,
-      book,
-      ...(logger ? { logger } : {}),
-      ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
-      ...(options.beforeParse ? { beforeParse: options.beforeParse } : {}),
-      ...(options.onStep ? { onStep: options.onStep } : {}),
-    });
+    const opened = await openInboxEntry(file);
+    if (!opened.ok) {
+      reportIgnored(opened.ignored);
+      continue;
+    }
+    let report: FileReport;
+    try {
+      report = await ingestFile(opened.entry, {
+        offering: options.offering,
+        participants: options.participants,
+        workDir,
+        closeLists: options.closeLists ?? false,
+        gate,
+        book,
+        limits,
+        ...(logger ? { logger } : {}),
+        ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
+        ...(options.beforeParse ? { beforeParse: options.beforeParse } : {}),
+        ...(options.onStep ? { onStep: options.onStep } : {}),
+      });
+    } catch (e) {
+      if (e instanceof StorageError && e.errno !== null && NAME_ERRNOS.has(e.errno)) {
+        reportIgnored({ entry: `${file.folder}/${file.name}`, reason: `name cannot be stored in the work folder (${e.errno})` });
+        continue;
+      }
+      throw e;
+    } finally {
+      await opened.entry.close();
+    }
     logger?.info(
       { participant: report.folder, file: report.file_name, sha256: report.sha256, outcome: report.outcome, reason_code: report.reason_code, records: report.records, accepted: report.accepted, rejected: report.rejected, recovered: report.recovered },
       'file ingested',

@@ -7,11 +7,10 @@
  * offering's default ballot policy would give today (at the maximum price, no reallocation).
  *
  * One function computes it (provisionalSummary), from the same selection of valid applications
- * and the same allocation code as the final run, so the provisional table is the one `allocate`
- * would write on this book. (A plan-only preview of the basis table, without the draw, is the
- * ballot-policy work's `preview`; the two are meant to share one computation.)
+ * and the same plan as the final run and `preview` (allocate/allocation-plan.ts, no draw), so the
+ * provisional table is the one `allocate` would write on this book with the default policy.
  */
-import { allocate, poolOf } from '../allocate';
+import { countQuantities, planAllocation, poolOf, type PoolPlan } from '../allocate';
 import type { BasisRow, PoolResult } from '../domain/allocation';
 import type { PoolName, StoredInstruction } from '../domain/types';
 import { dateText, hongKongDay } from '../ingest/iso-date-time';
@@ -41,7 +40,7 @@ export interface ProvisionalSummary {
   /** The clawback tier the demand would trigger now, or null. */
   clawback: { min_multiple: number; hong_kong_pct: string } | null;
   hong_kong_tranche_shares: number;
-  pools: Record<PoolName, Omit<PoolResult, 'pool' | 'allotted_shares' | 'successful_applications'>>;
+  pools: Record<PoolName, Pick<PoolResult, 'size_shares' | 'demand_shares' | 'valid_applications' | 'oversubscribed'>>;
   /** Every permitted quantity, with its pool and the valid applications for it so far. */
   demand: { shares_applied: number; pool: PoolName; valid_applications: number; demand_shares: number }[];
   basis: { price: string; policy: string; rows: BasisRow[] };
@@ -51,16 +50,10 @@ export interface ProvisionalSummary {
 export function provisionalSummary(instructions: readonly StoredInstruction[], offering: Offering, at: Date, facts: { state: string; files: number }): ProvisionalSummary {
   const { applications, multiples } = selectApplications(instructions);
   const price = offering.price.maximum;
-  // The draw made here is discarded: only the sizing and the plan (the basis table) are kept.
-  const allocation = allocate({ applications, offering, finalPrice: price, seed: 'provisional' });
-  const byQuantity = new Map<number, { count: number; shares: number }>();
-  for (const a of applications) {
-    const q = byQuantity.get(a.shares) ?? { count: 0, shares: 0 };
-    q.count += 1;
-    q.shares += a.shares;
-    byQuantity.set(a.shares, q);
-  }
-  const pool = (p: PoolResult) => ({ size_shares: p.size_shares, demand_shares: p.demand_shares, valid_applications: p.valid_applications, oversubscribed: p.oversubscribed });
+  // The plan of the allocation (what `preview` shows): sizing, pools and basis table, no draw.
+  const quantities = countQuantities(applications);
+  const allocation = planAllocation({ quantities, offering, finalPrice: price });
+  const pool = (p: PoolPlan) => ({ size_shares: p.size_shares, demand_shares: p.demand_shares, valid_applications: p.valid_applications, oversubscribed: p.oversubscribed });
   const accepted = instructions.filter((i) => i.status === 'ACCEPTED').length;
   return {
     provisional: true,
@@ -79,7 +72,7 @@ export function provisionalSummary(instructions: readonly StoredInstruction[], o
     hong_kong_tranche_shares: allocation.sizing.final_hong_kong_shares,
     pools: { A: pool(allocation.pools.A), B: pool(allocation.pools.B) },
     demand: offering.permitted_quantities.map((shares) => ({
-      shares_applied: shares, pool: poolOf(shares, offering), valid_applications: byQuantity.get(shares)?.count ?? 0, demand_shares: byQuantity.get(shares)?.shares ?? 0,
+      shares_applied: shares, pool: poolOf(shares, offering), valid_applications: quantities.get(shares) ?? 0, demand_shares: (quantities.get(shares) ?? 0) * shares,
     })),
     basis: {
       price,

@@ -1,10 +1,12 @@
 /**
  * manifest.json: per output file its name, row count, SHA-256 and control totals, plus the money
- * totals overall and per channel (spec: outputs.md). Written last, so a consumer that finds the
+ * totals overall and per channel (spec: outputs.md) and the refund ledger's totals per method,
+ * channel and reason (`refunds`, docs/treasury.md). Written last, so a consumer that finds the
  * manifest finds every file it lists, and can check each one's bytes against it.
  */
 import { createHash } from 'node:crypto';
 import type { MoneyReconciliation } from './reconcile';
+import type { RefundTotals } from './refund-totals';
 
 /** One output file's content and the totals a consumer can recompute from it. */
 export interface OutputFile {
@@ -22,7 +24,7 @@ export function sha256Hex(content: string): string {
   return createHash('sha256').update(content, 'utf8').digest('hex');
 }
 
-export function renderManifest(stockCode: string, files: readonly OutputFile[], money: MoneyReconciliation): string {
+export function renderManifest(stockCode: string, files: readonly OutputFile[], money: MoneyReconciliation, refunds: RefundTotals): string {
   const manifest = {
     stock_code: stockCode,
     files: files.map((f) => ({
@@ -33,6 +35,7 @@ export function renderManifest(stockCode: string, files: readonly OutputFile[], 
       control_totals: f.control_totals,
     })),
     money: { total: money.total, by_channel: money.by_channel },
+    refunds,
   };
   return JSON.stringify(manifest, null, 2) + '\n';
 }

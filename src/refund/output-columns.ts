@@ -8,10 +8,15 @@ import { stringify } from 'csv-stringify/sync';
 export const RESULT_COLUMNS = [
   'participant_id', 'instruction_ref', 'channel', 'applicant_ids', 'pool', 'shares_applied', 'shares_allotted', 'status', 'reason_code',
 ] as const;
-export const BASIS_COLUMNS = ['pool', 'shares_applied', 'valid_applications', 'basis', 'approx_pct_allotted'] as const;
+/** The last two are trailing columns (issue 10): the pool's ballot policy as given, and the exponent used. */
+export const BASIS_COLUMNS = ['pool', 'shares_applied', 'valid_applications', 'basis', 'approx_pct_allotted', 'ballot_policy', 'exponent'] as const;
 export const REFUND_COLUMNS = [
   'refund_ref', 'participant_id', 'instruction_ref', 'channel', 'method', 'payee_account', 'payee_name', 'amount', 'reason',
+  // The ledger columns (docs/treasury.md), trailing so the contract's nine keep their places.
+  'file_seq', 'line', 'currency', 'value_date', 'reason_code', 'manual_reason', 'amount_paid_text',
 ] as const;
+/** refunds-summary.csv: the one page treasury signs off (docs/treasury.md). */
+export const REFUNDS_SUMMARY_COLUMNS = ['group', 'item', 'rows', 'amount'] as const;
 export const DEPOSIT_COLUMNS = ['participant_id', 'stock_account', 'instruction_ref', 'shares'] as const;
 export const CERTIFICATE_COLUMNS = ['instruction_ref', 'applicant_name', 'shares', 'delivery'] as const;
 

@@ -6,20 +6,21 @@
 import type { Allocation } from '../domain/allocation';
 import type { ParticipantRegistry, StoredInstruction } from '../domain/types';
 import type { Offering } from '../offering/schema';
-import { formatMoney, sumMoney } from '../money/money';
 import { buildCertificateRows } from './certificates';
 import { buildDepositRows } from './deposits';
 import { MANIFEST_NAME, OutputFile, renderManifest } from './manifest';
-import { BASIS_COLUMNS, CERTIFICATE_COLUMNS, DEPOSIT_COLUMNS, REFUND_COLUMNS, RESULT_COLUMNS, renderCsv } from './output-columns';
+import { BASIS_COLUMNS, CERTIFICATE_COLUMNS, DEPOSIT_COLUMNS, REFUND_COLUMNS, REFUNDS_SUMMARY_COLUMNS, RESULT_COLUMNS, renderCsv } from './output-columns';
 import { reconcileMoney, reconcileShares } from './reconcile';
-import { buildRefundRows } from './refunds';
+import { buildRefundsSummaryRows, totalRefunds } from './refund-totals';
+import { buildRefundRows, refundLedgerContext } from './refunds';
+import { neutraliseCell } from './spreadsheet-safe';
 import { buildBasisRows, buildResultRows } from './results';
 import { settleInstructions } from './settlement';
 import { buildSummary, renderSummary, Summary } from './summary';
 
 /** The output files in the order they are listed in the manifest (which comes last). */
 export const OUTPUT_FILE_NAMES = [
-  'results.csv', 'basis-of-allocation.csv', 'refunds.csv', 'ccass-deposits.csv', 'certificates.csv', 'summary.json', MANIFEST_NAME,
+  'results.csv', 'basis-of-allocation.csv', 'refunds.csv', 'refunds-summary.csv', 'ccass-deposits.csv', 'certificates.csv', 'summary.json', MANIFEST_NAME,
 ] as const;
 
 export interface OutputFilesInput {
@@ -51,8 +52,9 @@ export function buildOutputFiles(input: OutputFilesInput): OutputFiles {
     instructions: input.instructions, multiples: input.multiples, allocation, finalPrice: input.finalPrice, fees: offering.fees,
   });
   const results = buildResultRows(settlements);
-  const basis = buildBasisRows(allocation.basis);
-  const refunds = buildRefundRows(settlements, input.registry);
+  const basis = buildBasisRows(allocation.basis, allocation.policy);
+  const ledger = refundLedgerContext(offering);
+  const refunds = buildRefundRows(settlements, input.registry, ledger);
   const deposits = buildDepositRows(settlements);
   const certificates = buildCertificateRows(settlements, offering.certificates.collect_in_person_min_shares);
 
@@ -61,6 +63,8 @@ export function buildOutputFiles(input: OutputFilesInput): OutputFiles {
   const summary = buildSummary({
     offering, finalPrice: input.finalPrice, reallocateShares: input.reallocateShares, allocation, settlements, money, ...(input.lapse ? { lapse: input.lapse } : {}),
   });
+  const refundTotals = totalRefunds(refunds, ledger);
+  const refundsSummary = buildRefundsSummaryRows(refundTotals, money, neutraliseCell(`${offering.stock_code} ${offering.issuer}`));
 
   const sharesAllotted = sumShares(results.map((r) => r.shares_allotted));
   const files: OutputFile[] = [
@@ -72,7 +76,8 @@ export function buildOutputFiles(input: OutputFilesInput): OutputFiles {
         shares_applied: allocation.basis.reduce((n, b) => n + b.shares_applied * b.valid_applications, 0),
       },
     },
-    { name: 'refunds.csv', content: renderCsv(REFUND_COLUMNS, refunds), rows: refunds.length, control_totals: { amount: formatMoney(sumMoney(refunds.map((r) => r.amount))) } },
+    { name: 'refunds.csv', content: renderCsv(REFUND_COLUMNS, refunds), rows: refunds.length, control_totals: { amount: refundTotals.amount } },
+    { name: 'refunds-summary.csv', content: renderCsv(REFUNDS_SUMMARY_COLUMNS, refundsSummary), rows: refundsSummary.length, control_totals: { amount: refundTotals.amount } },
     { name: 'ccass-deposits.csv', content: renderCsv(DEPOSIT_COLUMNS, deposits), rows: deposits.length, control_totals: { shares: sumShares(deposits.map((d) => d.shares)) } },
     { name: 'certificates.csv', content: renderCsv(CERTIFICATE_COLUMNS, certificates), rows: certificates.length, control_totals: { shares: sumShares(certificates.map((c) => c.shares)) } },
     {
@@ -80,6 +85,6 @@ export function buildOutputFiles(input: OutputFilesInput): OutputFiles {
       control_totals: { shares_allotted: sharesAllotted, amount_paid: money.total.amount_paid, amount_kept: money.total.amount_kept, amount_refunded: money.total.amount_refunded },
     },
   ];
-  const manifest = renderManifest(offering.stock_code, files, money);
+  const manifest = renderManifest(offering.stock_code, files, money, refundTotals);
   return { files: [...files.map(({ name, content }) => ({ name, content })), { name: MANIFEST_NAME, content: manifest }], summary };
 }

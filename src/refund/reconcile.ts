@@ -1,7 +1,8 @@
 /**
  * Money reconciliation (spec: outputs.md, "Money must reconcile to the cent"; docs/money.md):
  * for every instruction paid = kept + refund, and the same over the whole offering and per
- * channel; the refunds file adds up to the refunds settled. Checked before anything is written:
+ * channel; the refunds file adds up to the refunds settled and lists every manual refund.
+ * Checked before anything is written:
  * a difference is a broken invariant (InvariantError), never a file.
  */
 import { CHANNELS, Channel } from '../domain/types';
@@ -78,10 +79,17 @@ export function reconcileMoney(settlements: readonly Settlement[], refundRows: r
   checkBalanced('all channels', total);
   for (const c of CHANNELS) checkBalanced(c, byChannel[c]);
 
-  // The file says the same: its rows add up to the refunds settled, overall and per channel.
+  // The file says the same: its rows add up to the refunds settled, overall and per channel, and
+  // it has one MANUAL row (amount empty) per manual refund.
   const fileTotal = zero();
   const fileByChannel = Object.fromEntries(CHANNELS.map((c) => [c, new Decimal(0)])) as Record<Channel, Decimal>;
+  const fileManual = Object.fromEntries(CHANNELS.map((c) => [c, 0])) as Record<Channel, number>;
   for (const row of refundRows) {
+    if (row.method === 'MANUAL') {
+      if (row.amount !== '') throw new InvariantError(`manual refund ${row.refund_ref}: amount ${row.amount} where none can be known`);
+      fileManual[row.channel as Channel] += 1;
+      continue;
+    }
     const amount = parseMoney(row.amount);
     if (amount === null || !amount.gt(0)) throw new InvariantError(`refund ${row.refund_ref}: amount ${row.amount} is not a positive amount`);
     fileTotal.refunded = fileTotal.refunded.plus(amount);
@@ -90,6 +98,7 @@ export function reconcileMoney(settlements: readonly Settlement[], refundRows: r
   if (!fileTotal.refunded.equals(total.refunded)) throw new InvariantError(`refunds.csv adds up to ${fileTotal.refunded.toFixed(2)}, settled ${total.refunded.toFixed(2)}`);
   for (const c of CHANNELS) {
     if (!fileByChannel[c].equals(byChannel[c].refunded)) throw new InvariantError(`refunds.csv ${c} adds up to ${fileByChannel[c].toFixed(2)}, settled ${byChannel[c].refunded.toFixed(2)}`);
+    if (fileManual[c] !== byChannel[c].manual) throw new InvariantError(`refunds.csv has ${fileManual[c]} MANUAL rows for ${c}, settled ${byChannel[c].manual}`);
   }
   return {
     total: toTotals(total),

@@ -3,7 +3,8 @@
  * (spec: outputs.md). Pool is empty for any rejected instruction, the multiple applications
  * included: they were rejected before the ballot and never entered a pool.
  */
-import type { BasisRow } from '../domain/allocation';
+import type { Allocation, BasisRow, PoolPolicyOutcome } from '../domain/allocation';
+import { describePoolPolicy } from '../allocate/ballot-policy';
 import { BASIS_COLUMNS, CsvRow, RESULT_COLUMNS } from './output-columns';
 import type { Settlement } from './settlement';
 import { neutraliseCell, neutraliseNumberText } from './spreadsheet-safe';
@@ -26,13 +27,26 @@ export function buildResultRows(settlements: readonly Settlement[]): ResultRow[]
   }));
 }
 
+/**
+ * The pool's ballot policy in the basis file's trailing columns: `ballot_policy` as given
+ * (`first_row_pct 5.00`, `exponent 0.62`, `offering default`, or `in full` for a pool that was not
+ * oversubscribed) and `exponent`, the curve's exponent used (solved for first_row_pct), empty
+ * without a ballot.
+ */
+export function policyColumns(outcome: PoolPolicyOutcome | undefined): { ballot_policy: string; exponent: string } {
+  if (outcome === undefined) return { ballot_policy: '', exponent: '' };
+  if (outcome.exponent === null) return { ballot_policy: 'in full', exponent: '' };
+  return { ballot_policy: describePoolPolicy(outcome.given), exponent: String(outcome.exponent) };
+}
+
 /** basis-of-allocation.csv: the allocation's basis table as it is (already in pool, quantity order). */
-export function buildBasisRows(basis: readonly BasisRow[]): BasisCsvRow[] {
+export function buildBasisRows(basis: readonly BasisRow[], policy?: Allocation['policy']): BasisCsvRow[] {
   return basis.map((b) => ({
     pool: b.pool,
     shares_applied: String(b.shares_applied),
     valid_applications: String(b.valid_applications),
     basis: neutraliseCell(b.basis),
     approx_pct_allotted: b.approx_pct_allotted,
+    ...policyColumns(policy?.[b.pool]),
   }));
 }

@@ -26,3 +26,13 @@ const PLAIN_NUMBER = /^-?[0-9]+(\.[0-9]+)?$/;
 export function neutraliseNumberText(text: string): string {
   return PLAIN_NUMBER.test(text) ? text : neutraliseCell(text);
 }
+
+/**
+ * The text as given, from a cell neutraliseCell wrote (`'=1+1` -> `=1+1`): for files that are no
+ * spreadsheet (an ISO 20022 payment file). A cell that is not a neutralised formula is unchanged.
+ * (A name that itself began with an apostrophe and a formula character, `'=x`, comes back as
+ * `=x`: the one text the two cannot tell apart.)
+ */
+export function restoreCell(cell: string): string {
+  return cell.charCodeAt(0) === 0x27 && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
+}

@@ -8,8 +8,8 @@ import type { Channel } from '../domain/types';
 import type { DetailFields } from '../ingest/record-layout';
 
 const STOCK_ACCOUNT = /^[A-Z0-9-]{1,20}$/;
-/** Bank code, branch, account number: 3-3-6..12 digits. */
-const BANK_ACCOUNT = /^[0-9]{3}-[0-9]{3}-[0-9]{6,12}$/;
+/** Bank code, branch, account number: 3-3-6..12 digits (also the registry's designated_bank_account). */
+export const BANK_ACCOUNT = /^[0-9]{3}-[0-9]{3}-[0-9]{6,12}$/;
 
 export function stockAccountRule(f: DetailFields, line: number, channel: Channel): Rejection | null {
   if (channel === 'WHITE_FORM') {

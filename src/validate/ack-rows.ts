@@ -4,11 +4,14 @@
  * single FILE_REJECTED or DUPLICATE_FILE row. Rendered with csv-stringify, LF line ends.
  *
  * Spreadsheet safety: a cell that would begin with = + - @ (or a tab or CR) is prefixed with a
- * single quote. A well-formed instruction_ref (letters, digits, hyphens) is echoed as given.
+ * single quote. A well-formed instruction_ref (letters, digits, hyphens) is echoed as given, the
+ * participant's own key; any other is cut and masked (maskUntrusted: it may be the rest of a line
+ * written with `;`, applicant ID included).
  */
 import { stringify } from 'csv-stringify/sync';
 import type { StoredInstruction } from '../domain/types';
 import { Rejection, rejection } from '../domain/reasons';
+import { maskUntrusted } from '../domain/mask';
 
 export const ACK_COLUMNS = ['line', 'instruction_ref', 'status', 'reason_code', 'detail'] as const;
 
@@ -48,7 +51,7 @@ export function ackHeaderLine(): string {
 }
 
 function cells(row: AckRow): string[] {
-  const ref = WELL_FORMED_REF.test(row.instruction_ref) ? row.instruction_ref : neutraliseCell(row.instruction_ref);
+  const ref = WELL_FORMED_REF.test(row.instruction_ref) ? row.instruction_ref : neutraliseCell(maskUntrusted(row.instruction_ref));
   return [String(row.line), ref, row.status, row.reason_code, neutraliseCell(row.detail)];
 }
 

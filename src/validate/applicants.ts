@@ -3,7 +3,7 @@
  * check digit), name and joint applicants. Numbers in details are always masked.
  */
 import { Rejection, rejection } from '../domain/reasons';
-import { maskIdentity } from '../domain/mask';
+import { maskIdentity, maskUntrusted } from '../domain/mask';
 import type { DetailFields } from '../ingest/record-layout';
 import { checkIdentity, isIdType } from './hkid';
 
@@ -11,7 +11,7 @@ export const MAX_NAME_CHARACTERS = 200;
 export const MAX_JOINT_APPLICANTS = 3;
 
 export function firstApplicantRule(f: DetailFields, line: number): Rejection | null {
-  if (!isIdType(f.applicant_id_type)) return rejection('ID_TYPE_INVALID', line, { field: 'applicant_id_type', value: f.applicant_id_type });
+  if (!isIdType(f.applicant_id_type)) return rejection('ID_TYPE_INVALID', line, { field: 'applicant_id_type', value: maskUntrusted(f.applicant_id_type) });
   const id = checkIdentity(f.applicant_id_type, f.applicant_id);
   if (!id.ok) return rejection(id.code, line, { field: 'applicant_id', value: maskIdentity(id.normalised), extra: f.applicant_id_type });
   return null;

@@ -20,6 +20,7 @@
  * itself is well-formed.
  */
 import { Rejection, rejection, ReasonCode } from '../domain/reasons';
+import { maskUntrusted } from '../domain/mask';
 import type { Channel } from '../domain/types';
 import type { Offering } from '../offering/schema';
 import { DETAIL_FIELDS, DetailFields } from '../ingest/record-layout';
@@ -62,7 +63,7 @@ type Rule = { name: string; codes: readonly ReasonCode[]; check: (f: DetailField
 
 /** The ordered list (documented above and in docs/formats-input.md). */
 export const DETAIL_RULES: readonly Rule[] = [
-  { name: 'refIsValid', codes: ['REF_INVALID'], check: (f, line) => (REF.test(f.instruction_ref) ? null : rejection('REF_INVALID', line, { field: 'instruction_ref', value: f.instruction_ref })) },
+  { name: 'refIsValid', codes: ['REF_INVALID'], check: (f, line) => (REF.test(f.instruction_ref) ? null : rejection('REF_INVALID', line, { field: 'instruction_ref', value: maskUntrusted(f.instruction_ref) })) },
   {
     name: 'refNotReused',
     codes: ['REF_REUSED'],

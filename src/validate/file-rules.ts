@@ -2,7 +2,9 @@
  * Whole-file rules (spec: instruction-file.md, "What a file gets back"). The verdict takes the
  * first fault in this precedence order; within one category the earliest line wins:
  *
- *   0. BOOK_CLOSED                        (checked by the pipeline before the file is opened)
+ *   0. BOOK_CLOSED                        (checked by the pipeline before the file is read)
+ *   -  limits    FILE_TOO_LARGE, LINE_TOO_LONG, FIELD_TOO_LONG, TOO_MANY_RECORDS (docs/limits.md),
+ *                even without a trailer: a breach only grows with the file
  *   -  no trailer: the file is incomplete and left in the inbox, unless the lists are closed
  *   1. encoding   FILE_NOT_UTF8
  *   2. CSV        FILE_NOT_CSV
@@ -62,9 +64,10 @@ export function fileSeqRule(header: HeaderRecord, ctx: FileContext): Rejection |
 }
 
 export function judgeFile(shape: FileShape, ctx: FileContext): FileVerdict {
-  if (!shape.trailerSeen && !ctx.closeLists) return { kind: 'incomplete' };
   const rejected = (r: Rejection): FileVerdict => ({ kind: 'rejected', rejection: r });
   const { faults } = shape;
+  if (faults.limit) return rejected(faults.limit);
+  if (!shape.trailerSeen && !ctx.closeLists) return { kind: 'incomplete' };
   if (faults.encoding) return rejected(faults.encoding);
   if (faults.csv) return rejected(faults.csv);
   if (faults.structure) return rejected(faults.structure);

@@ -107,6 +107,21 @@ export function isWithinWindow(channel: Channel, instant: number, offering: Offe
 }
 
 /**
+ * Every window of a channel, in time order, from the first day to the effective last day (one
+ * interval per day; a continuous channel's days touch at midnight). Used by the book generator to
+ * place input times inside the windows.
+ */
+export function channelWindows(channel: Channel, offering: Offering): Interval[] {
+  const { firstDay, lastDay } = calendarOf(offering);
+  const windows: Interval[] = [];
+  for (let day = firstDay; day <= lastDay; day++) {
+    const w = windowOnDay(channel, day, offering);
+    if (w !== null && w.to >= w.from) windows.push(w);
+  }
+  return windows;
+}
+
+/**
  * WHITE_FORM payment window (choice where the spec is silent on the start): from the channel's
  * opening on the first day to payment_by (or last_day_to) on the effective last day, inclusive.
  */

@@ -13,6 +13,7 @@ import { withBookMutex } from './book-mutex';
 import { enqueueFiles } from './enqueue';
 import { retryLater } from './job-shell';
 import { allocationJobSchema, parseJobData } from './queues';
+import { resolveIngestLimits } from '../offering/ingest-limits';
 import type { WorkerContext } from './worker-context';
 
 export async function processAllocate(ctx: WorkerContext, job: Job, log: Logger, token?: string) {
@@ -24,7 +25,7 @@ export async function processAllocate(ctx: WorkerContext, job: Job, log: Logger,
   const { l } = await withBookMutex(ctx.redis, ctx.target, () => closeOnly(d.book.work, book.offering, actor));
   const waiting = await arrivalsInInboxes(l);
   if (waiting.length > 0) {
-    await enqueueFiles(ctx, d.book, waiting.map((w) => w.now), 'close');
+    await enqueueFiles(ctx, d.book, waiting.map((w) => w.now), 'close', resolveIngestLimits(book.offering.ingest_limits).max_file_bytes);
     if (job.progress !== waiting.length) log.info({ waiting: waiting.length }, 'waiting for the files that arrived before the close');
     await job.updateProgress(waiting.length);
     return retryLater(job, token, 1000);

@@ -22,6 +22,7 @@ import { AllocationParameters, allocationRecord } from '../pipeline/allocate';
 import { BookActor, loadBook } from '../pipeline/book';
 import { arrivalsInInboxes, closeOnly } from '../pipeline/close';
 import type { Offering } from '../offering/schema';
+import { resolveIngestLimits } from '../offering/ingest-limits';
 import { withBookMutex } from './book-mutex';
 import { connectionOptions } from './connection';
 import { enqueueFiles } from './enqueue';
@@ -68,7 +69,7 @@ export async function closeOnRedis(ctx: RunContext, membership: Membership, o: C
       ? `book closed at ${c.at}: ${c.arrivals.length} file(s) in the inboxes had arrived before the close`
       : `the book was already closed at ${c.at || '(time not recorded)'} (${c.arrivals.length} arrivals recorded at the close)`);
     const waiting = await arrivalsInInboxes(closed.l);
-    await enqueueFiles(ctx, o.book, waiting.map((w) => w.now), 'close');
+    await enqueueFiles(ctx, o.book, waiting.map((w) => w.now), 'close', resolveIngestLimits(o.offering.ingest_limits).max_file_bytes);
     if (waiting.length > 0) o.print(`${waiting.length} of them still in the inboxes: queued for the workers`);
   }
   if (closed.already) {

@@ -4,29 +4,31 @@
  * look complete), by `close` and by the allocation job (every file that arrived before the close
  * and is still in an inbox). Queueing is idempotent: a job id already in Redis is not added twice.
  */
-import * as path from 'node:path';
 import type { InboxEntry } from '../book/lifecycle';
-import { sha256OfFile } from '../io/inbox';
-import { inboxEntryOf } from '../pipeline/book';
+import { createHash } from 'node:crypto';
+import { hashInboxFile, inboxFileAt } from '../io/inbox-file-at';
 import type { AddMode, FoundFile } from './drop-ledger';
 import { ingestJobId, type BookRef, type IngestJob } from './queues';
 import type { RunContext } from './run-context';
 
-const sameEntry = (a: InboxEntry, b: InboxEntry | null) =>
-  b !== null && a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtime_ms === b.mtime_ms;
+const sameEntry = (a: InboxEntry, b: { dev: bigint; ino: bigint } | null) => b !== null && BigInt(a.dev) === b.dev && BigInt(a.ino) === b.ino;
 
 /**
- * Hashes the files (in the order given: per participant, the order their drops take) and adds
- * them to the ledgers, then kicks every participant touched. A file that changed while it was
- * hashed is left for the next scan. Returns the files handed to the ledger.
+ * Hashes the files (in the order given: per participant, the order their drops take) through
+ * their descriptors and adds them to the ledgers, then kicks every participant touched. A file
+ * that changed while it was hashed is left for the next scan. A file larger than `maxFileBytes`
+ * is not read: its drop is named by a hash of its identity (it is answered FILE_TOO_LARGE
+ * unread). Returns the files handed to the ledger.
  */
-export async function enqueueFiles(ctx: RunContext, book: BookRef, entries: readonly InboxEntry[], mode: AddMode): Promise<InboxEntry[]> {
+export async function enqueueFiles(ctx: RunContext, book: BookRef, entries: readonly InboxEntry[], mode: AddMode, maxFileBytes: number): Promise<InboxEntry[]> {
   const byFolder = new Map<string, FoundFile[]>();
   const handed: InboxEntry[] = [];
   for (const entry of entries) {
-    const file = { folder: entry.folder, name: entry.name, path: path.join(entry.inbox, entry.folder, entry.name) };
-    const sha256 = await sha256OfFile(file.path).catch(() => null);
-    if (sha256 === null || !sameEntry(entry, await inboxEntryOf(entry.inbox, file))) continue;
+    const file = await inboxFileAt(entry.inbox, entry.folder, entry.name);
+    if (file === null || !sameEntry(entry, file)) continue;
+    const hashed = await hashInboxFile(file, maxFileBytes);
+    if (hashed === null || !sameEntry(entry, await inboxFileAt(entry.inbox, entry.folder, entry.name))) continue;
+    const sha256 = hashed.sha256 ?? createHash('sha256').update(`too large: ${JSON.stringify(entry)}`).digest('hex');
     const list = byFolder.get(entry.folder) ?? [];
     list.push({ entry, sha256 });
     byFolder.set(entry.folder, list);

@@ -26,7 +26,8 @@ export async function processIngest(ctx: WorkerContext, job: Job, log: Logger, t
       offering: book.offering, participants: book.registry, workDir: d.book.work, book: book.state, logger: flog, ...(ctx.onStep ? { onStep: ctx.onStep } : {}),
     });
     outcome = report.outcome;
-    flog.info(report.outcome === 'GONE' ? { file: d.name, outcome } : { file: d.name, outcome, reason_code: report.reason_code, records: report.records, accepted: report.accepted, rejected: report.rejected, recovered: report.recovered }, 'file ingested');
+    const { folder: _folder, file_name: _name, ...facts } = report;
+    flog.info({ file: d.name, ...facts }, 'file ingested');
     await ctx.ledger.resolve(d.folder, d.drop);
   }
   await kick(ctx, d.book, d.folder);

@@ -18,6 +18,7 @@ import { readLastLine } from '../io/file-tail';
 import { scanInbox } from '../io/inbox';
 import { readLifecycle } from '../io/lifecycle-file';
 import type { Offering } from '../offering/schema';
+import { resolveIngestLimits } from '../offering/ingest-limits';
 import { BookActor, inboxEntryOf, loadBook, recordInbox } from '../pipeline/book';
 import { withBookMutex } from './book-mutex';
 import { registerBook } from './book-ref';
@@ -79,7 +80,7 @@ export class Watcher {
       if (open && !isTrailerLine(await readLastLine(f.path))) continue;
       fresh.push(entry);
     }
-    const queued = await enqueueFiles(ctx, o.book, fresh, 'watch');
+    const queued = await enqueueFiles(ctx, o.book, fresh, 'watch', resolveIngestLimits(o.offering.ingest_limits).max_file_bytes);
     for (const e of queued) this.known.add(identity(e));
     await kickAll(ctx, o.book, this.retryFailed);
     this.retryFailed = false; // once: a file failing again stays failed, to be seen

@@ -24,7 +24,7 @@ const EXPECTED = path.join(CASE, 'expected');
 const FINAL_PRICE = '3.90';
 const SEED = 'clawback-2021';
 const LOT = 1000;
-const ALLOCATION_FILES = ['basis-of-allocation.csv', 'ccass-deposits.csv', 'certificates.csv', 'manifest.json', 'refunds.csv', 'results.csv', 'summary.json'];
+const ALLOCATION_FILES = ['basis-of-allocation.csv', 'ccass-deposits.csv', 'certificates.csv', 'manifest.json', 'refunds-summary.csv', 'refunds.csv', 'results.csv', 'summary.json'];
 
 type Row = Record<string, string>;
 const readCsv = (bytes: Buffer | string): Row[] => parse(bytes, { columns: true, skip_empty_lines: false }) as Row[];

@@ -24,14 +24,14 @@ describe('golden: samples/ through npm start', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/valid applications: [1-9]/);
     const actual = readTree(path.join(work, 'allocation'));
-    expect(actual.size).toBe(7);
+    expect(actual.size).toBe(8);
 
     if (process.env.UPDATE_GOLDEN === '1') {
       rmSync(EXPECTED, { recursive: true, force: true });
       mkdirSync(EXPECTED, { recursive: true });
       for (const [name, bytes] of actual) writeFileSync(path.join(EXPECTED, name), bytes);
     }
-    expect(readdirSync(EXPECTED).length).toBe(7);
+    expect(readdirSync(EXPECTED).length).toBe(8);
     expect(compareTrees(actual, readTree(EXPECTED))).toEqual([]);
   });
 });

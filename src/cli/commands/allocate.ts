@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { CliIo } from '../cli-io';
 import { openCommandLog } from '../command-log';
-import { loadOfferingFile, loadParticipantsFile } from '../../io/config-files';
+import { loadBallotPolicyFile, loadOfferingFile, loadParticipantsFile } from '../../io/config-files';
 import { UsageError } from '../../domain/errors';
 import { describeParameters } from '../../book/lifecycle';
 import { AllocateReport, allocateBook, AllocationParameters, normaliseFinalPrice, parseReallocateShares, parseSeed } from '../../pipeline/allocate';
@@ -21,6 +21,7 @@ export interface AllocateOptions {
   operator?: string;
   log?: string;
   inbox?: string;
+  ballotPolicy?: string;
 }
 
 /** Reads and checks every argument; throws (exit code 2) before anything is written. */
@@ -33,6 +34,7 @@ export function readAllocationParameters(opts: AllocateOptions): AllocationParam
     finalPrice: normaliseFinalPrice(opts.finalPrice, offering),
     seed: parseSeed(opts.seed),
     reallocateShares: parseReallocateShares(opts.reallocate),
+    ballotPolicy: opts.ballotPolicy === undefined ? null : loadBallotPolicyFile(opts.ballotPolicy),
   };
 }
 
@@ -60,6 +62,7 @@ export function withAllocationOptions(command: Command): Command {
     .requiredOption('--final-price <price>', 'final offer price, within the offering price range, e.g. 3.85')
     .requiredOption('--seed <text>', 'ballot seed (published; the draw is reproducible from it)')
     .option('--reallocate <shares>', 'shares reallocated to the Hong Kong offering at the issuer\'s discretion')
+    .option('--ballot-policy <file>', 'ballot policy JSON per pool, e.g. {"A": {"first_row_pct": "5.00"}, "B": {"exponent": 1}} (docs/ballot.md)')
     .option('--supersede', 'replace the final allocation (it is kept under allocation/superseded/<n>/); needs --reason')
     .option('--reason <text>', 'why the final allocation is replaced (recorded)'));
 }

@@ -1,9 +1,8 @@
 import * as path from 'node:path';
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { CliIo } from '../cli-io';
 import { openCommandLog } from '../command-log';
-import { loadOfferingFile, loadParticipantsFile } from '../../io/config-files';
+import { loadBallotPolicyFile, loadOfferingFile, loadParticipantsFile } from '../../io/config-files';
 import { UsageError } from '../../domain/errors';
 import { holdsBook, withWorkFolder } from '../../pipeline/book';
 import { closeAndIngest } from '../../pipeline/close';
@@ -45,7 +44,7 @@ export function registerClose(program: Command, io: CliIo): void {
     .option('--final-price <price>', 'on Redis: allocate at this final price after the close')
     .option('--seed <text>', 'on Redis: the ballot seed of the allocation')
     .option('--reallocate <shares>', 'on Redis: shares reallocated to the Hong Kong offering')
-    .option('--ballot-policy <file>', 'on Redis: the ballot policy of the allocation (JSON)')
+    .option('--ballot-policy <file>', 'on Redis: the ballot policy of the allocation, JSON per pool (docs/ballot.md)')
     .option('--wait', 'on Redis: wait until the allocation is written (exit 0), or failed (its exit code)'), true))
     .action(async (opts: CloseOpts) => {
       const distributed = opts.redis !== undefined || opts.finalPrice !== undefined || opts.seed !== undefined;
@@ -73,27 +72,12 @@ export function registerClose(program: Command, io: CliIo): void {
     });
 }
 
-function readBallotPolicy(file: string | undefined): unknown {
-  if (file === undefined) return null;
-  let policy: unknown;
-  try {
-    policy = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`--ballot-policy ${file}: not a readable JSON file (${(e as Error).message})`);
-  }
-  // The allocation's ballot policy arrives with `allocate --ballot-policy`; until then only the
-  // offering's default is allocated, and a policy is refused rather than silently ignored.
-  if (policy !== null) throw new UsageError('--ballot-policy: this version allocates with the offering\'s default policy only');
-  return policy;
-}
-
 async function closeDistributed(opts: CloseOpts, io: CliIo): Promise<void> {
   if ((opts.finalPrice === undefined) !== (opts.seed === undefined)) throw new UsageError('--final-price and --seed go together');
   if (opts.inbox !== undefined) throw new UsageError('--inbox: on Redis the inboxes are the watchers\'');
   if (opts.finalPrice === undefined && (opts.wait || opts.reallocate !== undefined || opts.ballotPolicy !== undefined)) {
     throw new UsageError('--wait, --reallocate and --ballot-policy go with --final-price and --seed');
   }
-  readBallotPolicy(opts.ballotPolicy);
   const target = redisTargetOf(opts);
   const redis = await openRedis(target);
   const registered = await registeredBook(redis, target);
@@ -118,6 +102,7 @@ async function closeDistributed(opts: CloseOpts, io: CliIo): Promise<void> {
   const registry = loadParticipantsFile(book.participants);
   const params: AllocationParameters | null = opts.finalPrice === undefined ? null : {
     offering, registry, finalPrice: normaliseFinalPrice(opts.finalPrice, offering), seed: parseSeed(opts.seed!), reallocateShares: parseReallocateShares(opts.reallocate),
+    ballotPolicy: opts.ballotPolicy === undefined ? null : loadBallotPolicyFile(opts.ballotPolicy),
   };
   const log = openCommandLog(book.work, 'close', opts.log);
   const actor = { ...actorOf('close', opts), logger: log.logger };

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { allocate } from '../../../src/allocate';
 import { planOversubscribedPool, compareMeans } from '../../../src/allocate/ballot-plan';
 import { solveTargets } from '../../../src/allocate/target-curve';
+import { firstRowLots, lotsForPercent, planPoolWithPolicy } from '../../../src/allocate/exponent-solve';
 import { Decimal } from '../../../src/money/money';
 import type { Allocation } from '../../../src/domain/allocation';
 import type { Application, PoolName } from '../../../src/domain/types';
@@ -164,5 +165,37 @@ describe('ballot plan over random quantity tables (up to millions of lots)', () 
         expect(t[i]!.div(sorted[i]!.lots).lte(t[i - 1]!.div(sorted[i - 1]!.lots).plus('1e-30'))).toBe(true);
       }
     }), { numRuns: 100 });
+  });
+});
+
+describe('first_row_pct over random quantity tables', () => {
+  const table = fc.uniqueArray(fc.record({ lots: fc.integer({ min: 1, max: 2_000 }), count: fc.integer({ min: 1, max: 20_000 }) }), { minLength: 1, maxLength: 10, selector: (g) => g.lots });
+  it('any percentage the pool can give: the smallest quantity gets exactly its lots, the plan keeps every rule', () => {
+    fc.assert(fc.property(table, fc.double({ min: 0.001, max: 0.999, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (groups, fill, where) => {
+      const sorted = [...groups].sort((x, y) => x.lots - y.lots);
+      const demandLots = sorted.reduce((s, g) => s + g.lots * g.count, 0);
+      const size = Math.floor(demandLots * fill);
+      fc.pre(size > 0 && size < demandLots);
+      const first = sorted[0]!;
+      const low = firstRowLots(planOversubscribedPool(sorted, size, 1));
+      const high = firstRowLots(planOversubscribedPool(sorted, size, 1e-9));
+      const wanted = low + Math.floor((high - low) * where);
+      const pct = new Decimal(wanted).times(100).div(first.lots * first.count).toDecimalPlaces(4, Decimal.ROUND_HALF_UP).toFixed(4);
+      fc.pre(new Decimal(pct).gt(0));
+      const lots = lotsForPercent(pct, first);
+      fc.pre(lots >= low && lots <= high);
+      const solved = planPoolWithPolicy(groups, size, { first_row_pct: pct }, { pool: 'A', board_lot: 100, default_exponent: 0.54 });
+      expect(firstRowLots(solved.plan)).toBe(lots);
+      expect(solved.exponent).toBeGreaterThan(0);
+      expect(solved.exponent).toBeLessThanOrEqual(1);
+      expect(planOversubscribedPool(groups, size, solved.exponent)).toEqual(solved.plan);
+      expect(solved.plan.reduce((s, r) => s + r.base_lots * r.count + r.winners, 0)).toBe(size);
+      for (let i = 0; i < solved.plan.length; i++) {
+        const r = solved.plan[i]!;
+        expect(r.winners).toBeLessThan(r.count);
+        expect(r.base_lots + (r.winners > 0 ? 1 : 0)).toBeLessThanOrEqual(r.lots);
+        if (i > 0) expect(compareMeans(solved.plan[i - 1]!, r)).toBeLessThanOrEqual(0);
+      }
+    }), { numRuns: 40 });
   });
 });

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 
 const SRC = path.join(__dirname, '../../../src');
-const PURE = ['domain', 'money', 'offering', 'book', 'ingest', 'validate', 'allocate', 'refund'];
+const PURE = ['domain', 'money', 'offering', 'book', 'ingest', 'validate', 'allocate', 'refund', 'generate', 'preview', 'publish', 'treasury'];
 const FORBIDDEN: [RegExp, string][] = [
   [/from ['"](node:)?fs(\/promises)?['"]/, 'the file system'],
   [/require\(['"](node:)?fs/, 'the file system'],

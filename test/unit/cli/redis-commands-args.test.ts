@@ -2,13 +2,14 @@
  * The Redis commands refuse unusable arguments with one line and exit 2 before connecting to
  * anything (a Redis is not needed for these), and the embedded `close` keeps its own rules.
  */
+import { tmpdir } from 'node:os';
 import { runCli } from '../refund/cli-harness';
 
 test.each([
   [['close', '--final-price', '3.85'], 'ccass-batch: --final-price and --seed go together\n'],
   [['close', '--redis', '--wait'], 'ccass-batch: --wait, --reallocate and --ballot-policy go with --final-price and --seed\n'],
   [['close', '--work', '/tmp/x', '--offering', 'o.json'], 'ccass-batch: --participants is required (or --redis, to close the book the BullMQ workers serve)\n'],
-  [['close', '--final-price', '3.85', '--seed', 's', '--inbox', '/tmp/in'], 'ccass-batch: --inbox: on Redis the inboxes are the watchers\'\n'],
+  [['close', '--final-price', '3.85', '--seed', 's', '--inbox', tmpdir()], 'ccass-batch: --inbox: on Redis the inboxes are the watchers\'\n'],
   [['close', '--final-price', '3.85', '--seed', 's', '--prefix', 'a:b'], 'ccass-batch: --prefix "a:b": letters, digits, \'_\', \'.\' or \'-\' only\n'],
   [['status', '--work', '/tmp/x', '--prometheus', '-'], 'ccass-batch: --prometheus goes with --redis\n'],
   [['worker', '--queues', 'ingest,nightly'], 'ccass-batch: --queues "ingest,nightly": each must be one of ingest, allocate, export, provisional\n'],

@@ -54,10 +54,10 @@ describe('output files of an allocation', () => {
   test('refunds.csv at the maximum price: rejections and the partial application only', () => {
     expect(file(build(), 'refunds.csv')).toBe(
       [
-        'refund_ref,participant_id,instruction_ref,channel,method,payee_account,payee_name,amount,reason',
-        'R00000001,BRK001,B1,CLEARING,DIRECT_CREDIT,004-001-000123456,Harbour Securities Limited,4030.21,REJECTED',
-        'R00000002,BRK001,B2,CLEARING,DIRECT_CREDIT,004-001-000123456,Harbour Securities Limited,4030.21,PARTIAL',
-        'R00000003,CUS001,C1,CUSTODIAN,DIRECT_CREDIT,003-888-100200300,Victoria Custodian Bank,4030.21,REJECTED',
+        'refund_ref,participant_id,instruction_ref,channel,method,payee_account,payee_name,amount,reason,file_seq,line,currency,value_date,reason_code,manual_reason,amount_paid_text',
+        'R00000001,BRK001,B1,CLEARING,DIRECT_CREDIT,004-001-000123456,Harbour Securities Limited,4030.21,REJECTED,1,2,HKD,2021-12-29,QUANTITY_NOT_PERMITTED,,',
+        'R00000002,BRK001,B2,CLEARING,DIRECT_CREDIT,004-001-000123456,Harbour Securities Limited,4030.21,PARTIAL,1,2,HKD,2021-12-29,,,',
+        'R00000003,CUS001,C1,CUSTODIAN,DIRECT_CREDIT,003-888-100200300,Victoria Custodian Bank,4030.21,REJECTED,1,2,HKD,2021-12-29,MULTIPLE_APPLICATION,,',
         '',
       ].join('\n'),
     );
@@ -77,11 +77,48 @@ describe('output files of an allocation', () => {
     const out = build();
     const manifest = JSON.parse(file(out, 'manifest.json')) as { files: { name: string; rows: number; sha256: string; control_totals: Record<string, unknown> }[] };
     expect(manifest.files.map((f) => [f.name, f.rows])).toEqual([
-      ['results.csv', 5], ['basis-of-allocation.csv', 1], ['refunds.csv', 3], ['ccass-deposits.csv', 1], ['certificates.csv', 2], ['summary.json', 1],
+      ['results.csv', 5], ['basis-of-allocation.csv', 1], ['refunds.csv', 3], ['refunds-summary.csv', 21], ['ccass-deposits.csv', 1], ['certificates.csv', 2], ['summary.json', 1],
     ]);
     for (const f of manifest.files) expect(f.sha256).toBe(createHash('sha256').update(file(out, f.name)).digest('hex'));
     expect(manifest.files[0]!.control_totals).toEqual({ shares_allotted: 1002000 });
     expect(manifest.files[2]!.control_totals).toEqual({ amount: '12090.63' });
+    expect(manifest.files[3]!.control_totals).toEqual({ amount: '12090.63' });
+  });
+
+  test('refunds-summary.csv and manifest.json refunds: per method, channel and reason, tied to summary.json', () => {
+    const out = build();
+    expect(file(out, 'refunds-summary.csv')).toBe(
+      [
+        'group,item,rows,amount',
+        'offering,0020 SenseTime Group Inc.,,',
+        'currency,HKD,,',
+        'value_date,2021-12-29,,',
+        'method,DIRECT_CREDIT,3,12090.63',
+        'method,E_REFUND,0,0.00',
+        'method,CHEQUE,0,0.00',
+        'method,MANUAL,0,',
+        'channel,CLEARING,2,8060.42',
+        'channel,CUSTODIAN,1,4030.21',
+        'channel,INVESTOR,0,0.00',
+        'channel,WHITE_FORM,0,0.00',
+        'reason,REJECTED,2,8060.42',
+        'reason,UNSUCCESSFUL,0,0.00',
+        'reason,PARTIAL,1,4030.21',
+        'reason,PRICE_ADJUSTMENT,0,0.00',
+        'total,refunds.csv,3,12090.63',
+        'summary.json,amount_paid,,4050358.28',
+        'summary.json,amount_kept,,4038267.65',
+        'summary.json,amount_refunded,,12090.63',
+        'summary.json,manual_refunds,0,',
+        'check,amount_paid - amount_kept - refunds.csv amount,,0.00',
+        '',
+      ].join('\n'),
+    );
+    const manifest = JSON.parse(file(out, 'manifest.json')) as { refunds: Record<string, unknown> };
+    expect(manifest.refunds).toMatchObject({
+      currency: 'HKD', value_date: '2021-12-29', rows: 3, amount: '12090.63',
+      by_method: { DIRECT_CREDIT: { rows: 3, amount: '12090.63' }, E_REFUND: { rows: 0, amount: '0.00' }, CHEQUE: { rows: 0, amount: '0.00' }, MANUAL: { rows: 0, amount: null } },
+    });
   });
 
   test('the same book in another order gives the same bytes', () => {

@@ -70,9 +70,16 @@ describe('money reconciles to the cent', () => {
         for (const c of Object.values(money.by_channel)) {
           expect(new Decimal(c.amount_paid).equals(new Decimal(c.amount_kept).plus(c.amount_refunded))).toBe(true);
         }
-        const refundsCsv = parse(out.files.find((f) => f.name === 'refunds.csv')!.content, { columns: true }) as { amount: string }[];
-        expect(refundsCsv.reduce((t, r) => t.plus(r.amount), new Decimal(0)).toFixed(2)).toBe(money.total.amount_refunded);
-        expect(out.summary.manual_refunds).toHaveLength(entries.filter((e) => e.kind === 'manual').length);
+        const refundsCsv = parse(out.files.find((f) => f.name === 'refunds.csv')!.content, { columns: true }) as { amount: string; method: string }[];
+        const automatic = refundsCsv.filter((r) => r.method !== 'MANUAL');
+        expect(automatic.reduce((t, r) => t.plus(r.amount), new Decimal(0)).toFixed(2)).toBe(money.total.amount_refunded);
+        const manualCount = entries.filter((e) => e.kind === 'manual').length;
+        expect(out.summary.manual_refunds).toHaveLength(manualCount);
+        expect(refundsCsv.filter((r) => r.method === 'MANUAL' && r.amount === '')).toHaveLength(manualCount);
+        // The one page treasury signs off ties to summary.json's money.
+        const page = parse(out.files.find((f) => f.name === 'refunds-summary.csv')!.content, { columns: true }) as Record<string, string>[];
+        expect(page.find((r) => r.group === 'total')).toEqual({ group: 'total', item: 'refunds.csv', rows: String(refundsCsv.length), amount: money.total.amount_refunded });
+        expect(page.find((r) => r.group === 'check')!.amount).toBe('0.00');
       }),
       { numRuns: 150 },
     );
@@ -82,9 +89,21 @@ describe('money reconciles to the cent', () => {
     const settlements = settleInstructions({
       instructions: [rejected('BRK001', 'A1', 'OUTSIDE_WINDOW')], multiples: new Set(), allocation: allocationOf({}), finalPrice: '3.85', fees: offering.fees,
     });
-    const rows = buildRefundRows(settlements, registry());
+    const rows = buildRefundRows(settlements, registry(), { currency: 'HKD', value_date: '2021-12-29' });
     expect(() => reconcileMoney(settlements, [{ ...rows[0]!, amount: '4030.20' }])).toThrow(InvariantError);
     expect(() => reconcileMoney(settlements, [])).toThrow(InvariantError);
     expect(reconcileMoney(settlements, rows).total).toEqual({ amount_paid: '4030.21', amount_kept: '0.00', amount_refunded: '4030.21', manual_refunds: 0 });
+  });
+
+  test('a manual refund needs its MANUAL row, with no amount', () => {
+    const settlements = settleInstructions({
+      instructions: [rejected('BRK001', 'A1', 'AMOUNT_INVALID', { amount_paid: null, amount_paid_text: '12,00' })],
+      multiples: new Set(), allocation: allocationOf({}), finalPrice: '3.85', fees: offering.fees,
+    });
+    const rows = buildRefundRows(settlements, registry(), { currency: 'HKD', value_date: null });
+    expect(rows.map((r) => [r.refund_ref, r.method, r.amount])).toEqual([['M00000001', 'MANUAL', '']]);
+    expect(reconcileMoney(settlements, rows).total.manual_refunds).toBe(1);
+    expect(() => reconcileMoney(settlements, [])).toThrow(InvariantError);
+    expect(() => reconcileMoney(settlements, [{ ...rows[0]!, amount: '12.00' }])).toThrow(InvariantError);
   });
 });

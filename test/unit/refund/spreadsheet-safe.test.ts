@@ -1,4 +1,4 @@
-import { neutraliseCell, neutraliseNumberText } from '../../../src/refund/spreadsheet-safe';
+import { neutraliseCell, neutraliseNumberText, restoreCell } from '../../../src/refund/spreadsheet-safe';
 
 describe('spreadsheet cell neutralisation', () => {
   test.each([
@@ -23,5 +23,12 @@ describe('spreadsheet cell neutralisation', () => {
     expect(neutraliseNumberText('=1000')).toBe(`'=1000`);
     expect(neutraliseNumberText('-1+1')).toBe(`'-1+1`);
     expect(neutraliseNumberText('abc')).toBe('abc');
+  });
+});
+
+describe('restoreCell', () => {
+  test('undoes neutraliseCell, and nothing else', () => {
+    for (const text of ['=1+1', '+852', '-x', '@a', '\tb', 'plain', "'quoted", '陳小明', '']) expect(restoreCell(neutraliseCell(text))).toBe(text);
+    expect(restoreCell("'plain")).toBe("'plain");
   });
 });

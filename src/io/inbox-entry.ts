@@ -1,0 +1,257 @@
+/**
+ * One inbox file, read and moved only through a descriptor (issue 8, hostile input). Between the
+ * scan and the read a participant may replace its file by a symbolic link (to /proc/self/environ,
+ * say), a FIFO or another file; nothing of the kind is ever read:
+ *
+ *   - the participant folder is opened with O_DIRECTORY | O_NOFOLLOW and must be the folder the
+ *     scan saw (device and inode); the file is opened through it (/proc/self/fd/N/<name> on
+ *     Linux) with O_NOFOLLOW | O_NONBLOCK, so a symbolic link fails to open and a FIFO opens
+ *     without waiting for a writer;
+ *   - the descriptor must be a regular file with the scan's device and inode; otherwise the entry
+ *     is ignored and reported (and, if it is a new file, taken by the next run);
+ *   - every byte hashed or parsed is read from that descriptor (pread from offset 0);
+ *   - the move to processed/ or quarantine/ links the name only while it still is that inode
+ *     (checked just before), and otherwise writes a copy of the descriptor's bytes: what is kept
+ *     is always exactly what was acknowledged. A target that already is this inode (a run killed
+ *     between link and unlink) just has the source unlinked: no `.2` copy.
+ *
+ * The one window left is between the last inode check and the unlink of the source name (a few
+ * microseconds): a participant replacing its file in exactly that window loses the replacement.
+ */
+import { constants as fsConstants, promises as fs } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { StorageError, systemErrorCode } from '../domain/errors';
+import { folderViaDescriptor, IgnoredEntry, InboxFile, openFolder } from './inbox';
+import { ensureFolder } from './ensure-folder';
+
+const READ_CHUNK_BYTES = 64 * 1024;
+const HASH_CHUNK_BYTES = 1024 * 1024;
+
+export type OpenedEntry = { ok: true; entry: InboxEntry } | { ok: false; ignored: IgnoredEntry };
+
+const ignore = (file: InboxFile, reason: string): OpenedEntry => ({ ok: false, ignored: { entry: `${file.folder}/${file.name}`, reason } });
+
+/** Opens a scanned file for reading, or says why it is ignored this time. */
+export async function openInboxEntry(file: InboxFile): Promise<OpenedEntry> {
+  const folderPath = path.dirname(file.path);
+  const dir = await openFolder(folderPath);
+  if (!dir) return ignore(file, 'participant folder replaced after the inbox was scanned');
+  let handle: fs.FileHandle | null = null;
+  let opened: InboxEntry | null = null;
+  try {
+    const dst = await dir.stat({ bigint: true });
+    if (dst.dev !== file.folderDev || dst.ino !== file.folderIno) return ignore(file, 'participant folder replaced after the inbox was scanned');
+    const base = await folderViaDescriptor(dir, folderPath);
+    try {
+      handle = await fs.open(path.join(base, file.name), fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
+    } catch (e) {
+      const code = systemErrorCode(e);
+      if (code === 'ELOOP') return ignore(file, 'symbolic link (replaced after the inbox was scanned)');
+      if (code === 'ENOENT') return ignore(file, 'removed before it was read');
+      if (code === 'ENXIO' || code === 'EACCES' || code === 'EPERM' || code === 'EISDIR') return ignore(file, `cannot be opened for reading (${code})`);
+      throw StorageError.wrap('open', file.path, e);
+    }
+    const st = await handle.stat({ bigint: true });
+    if (!st.isFile()) return ignore(file, 'not a regular file (replaced after the inbox was scanned)');
+    if (st.dev !== file.dev || st.ino !== file.ino) return ignore(file, 'replaced after the inbox was scanned (taken on the next run)');
+    opened = new InboxEntry(file, dir, handle, base, Number(st.size));
+    return { ok: true, entry: opened };
+  } finally {
+    // On success the entry owns both descriptors (its moves go through the folder's).
+    if (!opened) {
+      await handle?.close().catch(() => undefined);
+      await dir.close().catch(() => undefined);
+    }
+  }
+}
+
+export class InboxEntry {
+  constructor(
+    readonly file: InboxFile,
+    private readonly dir: fs.FileHandle,
+    private readonly handle: fs.FileHandle,
+    /** The folder as reached through its descriptor. */
+    private readonly base: string,
+    /** Size in bytes when opened (the file may still grow). */
+    readonly size: number,
+  ) {}
+
+  private get source(): string {
+    return path.join(this.base, this.file.name);
+  }
+
+  /** The bytes from offset 0 to the end (as it is when reached), in fresh chunks. */
+  async *chunks(chunkBytes = READ_CHUNK_BYTES): AsyncGenerator<Uint8Array> {
+    for (let position = 0; ;) {
+      const buffer = Buffer.allocUnsafe(chunkBytes);
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await this.handle.read(buffer, 0, chunkBytes, position));
+      } catch (e) {
+        throw StorageError.wrap('read', this.file.path, e);
+      }
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      yield buffer.subarray(0, bytesRead);
+    }
+  }
+
+  /**
+   * The chunks, hashed (SHA-256) as they are read: `digest()` after the last chunk gives the hash
+   * of exactly the bytes that were read (a file still growing may differ from an earlier hash).
+   */
+  chunksHashed(): { chunks: AsyncGenerator<Uint8Array>; digest: () => string } {
+    const hash = createHash('sha256');
+    const source = this.chunks();
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      for await (const chunk of source) {
+        hash.update(chunk);
+        yield chunk;
+      }
+    }
+    return { chunks: chunks(), digest: () => hash.digest('hex') };
+  }
+
+  /** SHA-256 of the bytes, or null when there are more than `maxBytes` (not read beyond). */
+  async sha256(maxBytes = Infinity): Promise<string | null> {
+    const hash = createHash('sha256');
+    const buffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
+    for (let position = 0; ;) {
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await this.handle.read(buffer, 0, HASH_CHUNK_BYTES, position));
+      } catch (e) {
+        throw StorageError.wrap('read', this.file.path, e);
+      }
+      if (bytesRead === 0) return hash.digest('hex');
+      position += bytesRead;
+      if (position > maxBytes) return null;
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+  }
+
+  /** The inbox name still refers to this very file. */
+  private async stillHere(): Promise<boolean> {
+    return sameInode(this.source, this.file);
+  }
+
+  /**
+   * Moves the file into `folder` under its name, untouched; when the name is taken by another
+   * file, `.2`, `.3`, ... is appended. Returns the new path.
+   */
+  async moveInto(folder: string, name = this.file.name): Promise<string> {
+    await ensureFolder(folder);
+    // Across file systems a name cannot be linked: the bytes are copied, and a kept file with the
+    // same bytes under the name (a copy made by a run stopped before its unlink) counts as this one.
+    const crossDevice = (await fs.stat(folder, { bigint: true }).catch((e: unknown) => { throw StorageError.wrap('inspect', folder, e); })).dev !== this.file.dev;
+    for (let n = 1; ; n++) {
+      const target = path.join(folder, n === 1 ? name : `${name}.${n}`);
+      // Linked by a run stopped between its link and its unlink: finish that move.
+      if (await sameInode(target, this.file)) return this.removeSource(target);
+      if (crossDevice) {
+        if (await exists(target)) {
+          if (await sameBytes(target, this)) return this.removeSource(target);
+          continue;
+        }
+      } else if (await this.stillHere()) {
+        try {
+          // link never overwrites an existing target (rename would) and never follows a link.
+          await fs.link(this.source, target);
+          return await this.removeSource(target);
+        } catch (e) {
+          const code = systemErrorCode(e);
+          if (code === 'EEXIST') continue;
+          // EPERM/ENOTSUP: a file system without hard links; ENOENT: the name went meanwhile.
+          if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOENT') throw StorageError.wrap('link', `${this.file.path} to ${target}`, e);
+        }
+      }
+      // The name no longer is this file (or cannot be linked there): keep a copy of its bytes.
+      const placed = await this.copyTo(target);
+      if (placed) return this.removeSource(placed);
+    }
+  }
+
+  /** Unlinks the inbox name, if it still is this file. */
+  private async removeSource(placed: string): Promise<string> {
+    if (await this.stillHere()) {
+      try {
+        await fs.unlink(this.source);
+      } catch (e) {
+        if (systemErrorCode(e) !== 'ENOENT') throw StorageError.wrap('remove', this.file.path, e);
+      }
+    }
+    return placed;
+  }
+
+  /** Writes the descriptor's bytes to `target` (never overwriting); null when the name is taken by other bytes. */
+  private async copyTo(target: string): Promise<string | null> {
+    const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+    let out: fs.FileHandle | null = null;
+    try {
+      out = await fs.open(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW, 0o644);
+      for await (const chunk of this.chunks(HASH_CHUNK_BYTES)) await out.write(chunk);
+      await out.sync();
+      await out.close();
+      out = null;
+      try {
+        await fs.link(tmp, target);
+        return target;
+      } catch (e) {
+        if (systemErrorCode(e) !== 'EEXIST') throw e;
+        // A copy made by a run stopped before it removed the source holds the same bytes.
+        return (await sameBytes(target, this)) ? target : null;
+      }
+    } catch (e) {
+      throw StorageError.wrap('copy', `${this.file.path} to ${target}`, e);
+    } finally {
+      if (out) await out.close().catch(() => undefined);
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+    await this.dir.close().catch(() => undefined);
+  }
+}
+
+async function sameInode(p: string, file: { dev: bigint; ino: bigint }): Promise<boolean> {
+  try {
+    const st = await fs.lstat(p, { bigint: true });
+    return st.dev === file.dev && st.ino === file.ino;
+  } catch (e) {
+    const code = systemErrorCode(e);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    throw StorageError.wrap('inspect', p, e);
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await fs.lstat(p);
+    return true;
+  } catch (e) {
+    if (systemErrorCode(e) === 'ENOENT') return false;
+    throw StorageError.wrap('inspect', p, e);
+  }
+}
+
+async function sameBytes(target: string, entry: InboxEntry): Promise<boolean> {
+  const st = await fs.lstat(target);
+  if (!st.isFile() || st.size !== entry.size) return false;
+  const hash = createHash('sha256');
+  const handle = await fs.open(target, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
+  try {
+    const buffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
+    for (let position = 0; ;) {
+      const { bytesRead } = await handle.read(buffer, 0, HASH_CHUNK_BYTES, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
+  }
+  return hash.digest('hex') === (await entry.sha256());
+}

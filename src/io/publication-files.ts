@@ -1,0 +1,117 @@
+/**
+ * The file side of publishing: reading an allocation's output files (streamed, each one hashed as
+ * it is read so the bytes used are the bytes the manifest vouches for) and writing the
+ * announcement's files atomically. No interpretation here: rows go to the pure code in
+ * src/publish/.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { StorageError } from '../domain/errors';
+import { parseCsvLine } from '../ingest/csv-line';
+import { readLineBatches } from '../ingest/line-reader';
+
+export interface FileDigest {
+  sha256: string;
+  bytes: number;
+}
+
+function storageFault(file: string, e: unknown): StorageError {
+  return new StorageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+}
+
+/** A file's text, or null when it does not exist. */
+export async function readTextFile(file: string): Promise<string | null> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw storageFault(file, e);
+  }
+}
+
+/** SHA-256 and size of a file's bytes, streamed; null when it does not exist. */
+export async function digestFile(file: string): Promise<FileDigest | null> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  try {
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+      hash.update(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw storageFault(file, e);
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}
+
+/** The fields of one line of an output CSV (RFC 4180; the writers never put a line break inside a field). */
+export function csvFields(text: string): string[] {
+  return text.indexOf('"') < 0 ? text.split(',') : parseCsvLine(text);
+}
+
+/**
+ * Streams a CSV file: `onRecord(fields, line)` for every line, the header (line 1) included.
+ * Returns the digest of exactly the bytes that were parsed.
+ */
+export async function streamCsvFile(file: string, onRecord: (fields: string[], line: number) => void): Promise<FileDigest> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  async function* hashed(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+      hash.update(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+      yield chunk as Buffer;
+    }
+  }
+  try {
+    for await (const batch of readLineBatches(hashed())) {
+      for (const l of batch) {
+        if (!l.utf8) throw new StorageError(`${file} line ${l.line}: not UTF-8`);
+        onRecord(csvFields(l.text), l.line);
+      }
+    }
+  } catch (e) {
+    if (e instanceof Error && 'exitCode' in e) throw e;
+    throw storageFault(file, e);
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}
+
+/**
+ * Writes files into `dir` atomically: each to a temporary name (chunk by chunk), fsynced, then all
+ * renamed into place. Returns each file's digest.
+ */
+export async function writeFilesAtomically(dir: string, files: readonly { name: string; chunks: Iterable<string> }[]): Promise<Map<string, FileDigest>> {
+  const temps: { tmp: string; file: string }[] = [];
+  const digests = new Map<string, FileDigest>();
+  try {
+    await fs.mkdir(dir, { recursive: true });
+    for (const f of files) {
+      const tmp = path.join(dir, `.${f.name}.${randomBytes(6).toString('hex')}.tmp`);
+      temps.push({ tmp, file: path.join(dir, f.name) });
+      const hash = createHash('sha256');
+      let bytes = 0;
+      const handle = await fs.open(tmp, 'w');
+      try {
+        for (const text of f.chunks) {
+          const buf = Buffer.from(text, 'utf8');
+          hash.update(buf);
+          bytes += buf.length;
+          await handle.writeFile(buf);
+        }
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      digests.set(f.name, { sha256: hash.digest('hex'), bytes });
+    }
+    for (const t of temps) await fs.rename(t.tmp, t.file);
+  } catch (e) {
+    await Promise.all(temps.map((t) => fs.rm(t.tmp, { force: true })));
+    if (e instanceof Error && 'exitCode' in e) throw e;
+    throw new StorageError(`cannot write ${dir}: ${(e as Error).message}`);
+  }
+  return digests;
+}

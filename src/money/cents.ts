@@ -1,0 +1,19 @@
+/**
+ * Money as integer cents (BigInt), for the hot paths that add up a million amounts (the payment
+ * run). Same rules as money.ts: text with exactly two decimals in, text with exactly two decimals
+ * out, never a JavaScript number.
+ */
+import { AMOUNT_PATTERN } from './money';
+
+/** `4030.21` -> 403021n; null unless the text is a non-negative amount `digits.dd`. */
+export function parseCents(text: string): bigint | null {
+  if (!AMOUNT_PATTERN.test(text)) return null;
+  return BigInt(text.slice(0, -3) + text.slice(-2));
+}
+
+/** 403021n -> `4030.21`; a negative amount keeps its sign (`-0.05`). */
+export function formatCents(cents: bigint): string {
+  const negative = cents < 0n;
+  const digits = (negative ? -cents : cents).toString().padStart(3, '0');
+  return `${negative ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`;
+}

@@ -1,0 +1,106 @@
+/**
+ * The refund ledger's totals (docs/treasury.md): rows and amounts per method, per channel, per
+ * reason and in all, as published in manifest.json (`refunds`) and on the one page treasury signs
+ * off (refunds-summary.csv). A MANUAL row counts as a row everywhere and as no amount anywhere:
+ * its amount is not known until the registrar establishes it by hand.
+ */
+import { CHANNELS } from '../domain/types';
+import { Decimal, formatMoney } from '../money/money';
+import { InvariantError } from '../domain/errors';
+import { CsvRow, REFUNDS_SUMMARY_COLUMNS } from './output-columns';
+import type { MoneyReconciliation } from './reconcile';
+import { REFUND_METHODS, RefundLedgerContext, RefundRow } from './refunds';
+
+/** The refund reasons every summary lists (zeros included); any other reason found is added after them. */
+const STANDARD_REASONS = ['REJECTED', 'UNSUCCESSFUL', 'PARTIAL', 'PRICE_ADJUSTMENT'] as const;
+
+export interface RowsAndAmount {
+  rows: number;
+  /** Two decimals; MANUAL rows add nothing (and the MANUAL method's own amount is null: not known). */
+  amount: string | null;
+}
+
+export interface RefundTotals {
+  currency: string;
+  /** The refunds' value date, null when the offering sets no refund dispatch date. */
+  value_date: string | null;
+  /** Every row of refunds.csv, MANUAL ones included (their amount is not in `amount`). */
+  rows: number;
+  amount: string;
+  by_method: Record<string, RowsAndAmount>;
+  by_channel: Record<string, RowsAndAmount>;
+  by_reason: Record<string, RowsAndAmount>;
+}
+
+type Sum = { rows: number; amount: Decimal };
+
+function add(map: Map<string, Sum>, key: string, amount: Decimal | null): void {
+  const s = map.get(key) ?? { rows: 0, amount: new Decimal(0) };
+  s.rows += 1;
+  if (amount !== null) s.amount = s.amount.plus(amount);
+  map.set(key, s);
+}
+
+function ordered(map: Map<string, Sum>, first: readonly string[], unknown: readonly string[] = []): Record<string, RowsAndAmount> {
+  const rest = [...map.keys()].filter((k) => !first.includes(k)).sort();
+  return Object.fromEntries([...first, ...rest].map((k) => {
+    const s = map.get(k) ?? { rows: 0, amount: new Decimal(0) };
+    return [k, { rows: s.rows, amount: unknown.includes(k) ? null : formatMoney(s.amount) }];
+  }));
+}
+
+export function totalRefunds(rows: readonly RefundRow[], ctx: RefundLedgerContext): RefundTotals {
+  const byMethod = new Map<string, Sum>();
+  const byChannel = new Map<string, Sum>();
+  const byReason = new Map<string, Sum>();
+  let total = new Decimal(0);
+  for (const r of rows) {
+    const amount = r.method === 'MANUAL' ? null : new Decimal(r.amount);
+    if (amount !== null) total = total.plus(amount);
+    add(byMethod, r.method, amount);
+    add(byChannel, r.channel, amount);
+    add(byReason, r.reason, amount);
+  }
+  return {
+    currency: ctx.currency,
+    value_date: ctx.value_date,
+    rows: rows.length,
+    amount: formatMoney(total),
+    by_method: ordered(byMethod, REFUND_METHODS, ['MANUAL']),
+    by_channel: ordered(byChannel, CHANNELS),
+    by_reason: ordered(byReason, STANDARD_REASONS),
+  };
+}
+
+export type RefundsSummaryRow = CsvRow<typeof REFUNDS_SUMMARY_COLUMNS>;
+
+/**
+ * refunds-summary.csv: the ledger's totals and, beside them, summary.json's money section, so the
+ * page itself shows that they tie: refunds.csv amount = amount_refunded = amount_paid -
+ * amount_kept, and MANUAL rows = manual_refunds. Throws InvariantError if they do not (never a file).
+ */
+export function buildRefundsSummaryRows(t: RefundTotals, money: MoneyReconciliation, offeringName: string): RefundsSummaryRow[] {
+  const m = money.total;
+  const manualRows = t.by_method.MANUAL?.rows ?? 0;
+  if (t.amount !== m.amount_refunded || manualRows !== m.manual_refunds) {
+    throw new InvariantError(`refunds.csv totals ${t.amount} (${manualRows} manual) differ from summary.json ${m.amount_refunded} (${m.manual_refunds} manual)`);
+  }
+  const row = (group: string, item: string, rows: number | '', amount: string): RefundsSummaryRow => ({ group, item, rows: String(rows), amount });
+  const groups = (group: string, sums: Record<string, RowsAndAmount>) =>
+    Object.entries(sums).map(([item, s]) => row(group, item, s.rows, s.amount ?? ''));
+  const check = new Decimal(m.amount_paid).minus(m.amount_kept).minus(t.amount);
+  return [
+    row('offering', offeringName, '', ''),
+    row('currency', t.currency, '', ''),
+    row('value_date', t.value_date ?? '', '', ''),
+    ...groups('method', t.by_method),
+    ...groups('channel', t.by_channel),
+    ...groups('reason', t.by_reason),
+    row('total', 'refunds.csv', t.rows, t.amount),
+    row('summary.json', 'amount_paid', '', m.amount_paid),
+    row('summary.json', 'amount_kept', '', m.amount_kept),
+    row('summary.json', 'amount_refunded', '', m.amount_refunded),
+    row('summary.json', 'manual_refunds', m.manual_refunds, ''),
+    row('check', 'amount_paid - amount_kept - refunds.csv amount', '', formatMoney(check)),
+  ];
+}
