@@ -75,6 +75,15 @@ if redis.call('ZCARD', KEYS[1]) == 0 then redis.call('SREM', KEYS[3], ARGV[2]) e
 return 1
 `;
 
+const PENDING = `
+local out = {}
+for i = 1, #ARGV do
+  local id = redis.call('HGET', KEYS[2], ARGV[i])
+  if id and redis.call('ZSCORE', KEYS[1], id) then table.insert(out, 1) else table.insert(out, 0) end
+end
+return out
+`;
+
 function identityKey(e: InboxEntry): string {
   return JSON.stringify([e.inbox, e.folder, e.name, e.dev, e.ino, e.size, e.mtime_ms]);
 }
@@ -102,6 +111,14 @@ export class DropLedger {
     args.push(folder);
     const added = (await this.script(ADD, [k.drops, k.drop, k.seen, k.counters, k.folders], args)) as number[];
     return added.filter((a) => a === 1).length;
+  }
+
+  /** Which of these files of one folder already have a pending drop (no need to hash them). */
+  async hasPendingDrop(folder: string, entries: readonly InboxEntry[]): Promise<boolean[]> {
+    if (entries.length === 0) return [];
+    const k = this.keys(folder);
+    const flags = (await this.script(PENDING, [k.drops, k.seen], entries.map(identityKey))) as number[];
+    return flags.map((f) => f === 1);
   }
 
   /** The participant's first pending drop, or null. */

@@ -23,7 +23,16 @@ const sameEntry = (a: InboxEntry, b: { dev: bigint; ino: bigint } | null) => b !
 export async function enqueueFiles(ctx: RunContext, book: BookRef, entries: readonly InboxEntry[], mode: AddMode, maxFileBytes: number): Promise<InboxEntry[]> {
   const byFolder = new Map<string, FoundFile[]>();
   const handed: InboxEntry[] = [];
+  // The close's arrivals mostly have a pending drop already: those are not hashed again.
+  const skip = new Set<InboxEntry>();
+  if (mode === 'close') {
+    for (const folder of new Set(entries.map((e) => e.folder))) {
+      const mine = entries.filter((e) => e.folder === folder);
+      (await ctx.ledger.hasPendingDrop(folder, mine)).forEach((pending, i) => { if (pending) skip.add(mine[i]!); });
+    }
+  }
   for (const entry of entries) {
+    if (skip.has(entry)) continue;
     const file = await inboxFileAt(entry.inbox, entry.folder, entry.name);
     if (file === null || !sameEntry(entry, file)) continue;
     const hashed = await hashInboxFile(file, maxFileBytes);

@@ -60,3 +60,11 @@ test('the close drops again a file whose drop was resolved while it stayed in it
   expect(await ledger.add('BRK001', [waiting], 'close')).toBe(1);
   expect((await ledger.head('BRK001'))?.id).toBe(`${sha('d')}.2`);
 });
+
+test('which files already have a pending drop', async () => {
+  const a = { entry: entry('a.csv', 1), sha256: sha('a') };
+  const b = { entry: entry('b.csv', 2), sha256: sha('b') };
+  await ledger.add('BRK001', [a, b], 'watch');
+  await ledger.resolve('BRK001', sha('a'));
+  expect(await ledger.hasPendingDrop('BRK001', [a.entry, b.entry, entry('c.csv', 3)])).toEqual([false, true, false]);
+});
