@@ -145,10 +145,11 @@ export async function listStoredFiles(work: string): Promise<StoredFileMeta[]> {
 }
 
 /**
- * The metas of one participant's committed files (any order): what a worker reads to bring its
- * view of that participant's book up to date before judging the participant's next file.
+ * The metas of one participant's committed files (any order), but those whose SHA-256 is `known`
+ * (not read): what a worker reads to bring its view of that participant's book up to date
+ * before judging the participant's next file.
  */
-export async function listStoredFilesOf(work: string, participantId: string): Promise<StoredFileMeta[]> {
+export async function listStoredFilesOf(work: string, participantId: string, known: (sha256: string) => boolean = () => false): Promise<StoredFileMeta[]> {
   const dir = path.join(storeDir(work), participantId);
   let names: string[];
   try {
@@ -158,7 +159,7 @@ export async function listStoredFilesOf(work: string, participantId: string): Pr
     throw new StorageError(`cannot read ${dir}: ${(e as Error).message}`);
   }
   const metas: StoredFileMeta[] = [];
-  for (const name of names.filter((n) => n.endsWith('.meta.json')).sort()) {
+  for (const name of names.filter((n) => n.endsWith('.meta.json') && !known(n.slice(0, -'.meta.json'.length))).sort()) {
     metas.push(JSON.parse(await fs.readFile(path.join(dir, name), 'utf8')) as StoredFileMeta);
   }
   return metas;

@@ -11,18 +11,28 @@
  * worker syncs participant P before P's k-th file, the store holds exactly P's files 1..k-1 that
  * were accepted: what the embedded ingest holds in memory at that point.
  */
-import { listStoredFilesOf, streamStoredFileBatches } from '../io/store';
+import { listStoredFilesOf, streamStoredFileBatches, type StoredFileMeta } from '../io/store';
 import { InMemoryBookState } from './book-state';
 
 export class SyncedBookState extends InMemoryBookState {
+  /** SHA-256 of the files known per participant (their metas are not read again). */
+  private readonly known = new Map<string, Set<string>>();
+
   constructor(private readonly work: string) {
     super();
   }
 
+  override async recordAcceptedFile(meta: StoredFileMeta, refs: Iterable<string>): Promise<void> {
+    await super.recordAcceptedFile(meta, refs);
+    let set = this.known.get(meta.participant_id);
+    if (!set) this.known.set(meta.participant_id, (set = new Set()));
+    set.add(meta.file_sha256);
+  }
+
   /** Loads the participant's committed files this process has not seen yet. */
   async sync(participantId: string): Promise<void> {
-    for (const meta of await listStoredFilesOf(this.work, participantId)) {
-      if (await this.isFileAccepted(meta.participant_id, meta.file_sha256)) continue;
+    const known = this.known.get(participantId);
+    for (const meta of await listStoredFilesOf(this.work, participantId, (sha) => known?.has(sha) ?? false)) {
       const refs: string[] = [];
       for await (const batch of streamStoredFileBatches(this.work, meta.participant_id, meta.file_sha256)) {
         for (const si of batch) refs.push(si.instruction_ref);
