@@ -5,11 +5,12 @@
  * trailer when the book closes is judged again with the lists closed; the close's arrivals are
  * waited for until their place in the inbox is free.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, utimesSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadBook, recordInbox } from '../src/pipeline/book';
 import { arrivalsInInboxes, closeOnly } from '../src/pipeline/close';
-import { ingestDrop } from '../src/pipeline/drop';
+import { ingestDrop, WORKER_POISON_ATTEMPTS } from '../src/pipeline/drop';
 import { ingestInbox } from '../src/pipeline/ingest';
 import { SyncedBookState } from '../src/pipeline/synced-book-state';
 import { writeClaim } from '../src/io/claims';
@@ -92,4 +93,17 @@ test('the close\'s arrivals are waited for until their place in the inbox is fre
   const r2 = await ingestDrop({ inbox: d.inbox, folder: 'BRK001', name: 'f2.csv' }, { offering, participants, workDir: d.work, book });
   expect('reason_code' in r2 ? r2.reason_code : null).toBe('BOOK_CLOSED');
   expect(await arrivalsInInboxes(l)).toEqual([]);
+});
+
+test('the poison guard for workers: a file that stopped 2 workers is read again, one that stopped 3 is quarantined', async () => {
+  const d = setup();
+  writeFileSync(path.join(d.inbox, 'BRK001', 'f1.csv'), f1);
+  writeFileSync(path.join(d.inbox, 'BRK001', 'f2.csv'), f2);
+  const sha = (t: string) => createHash('sha256').update(t).digest('hex');
+  await writeClaim(d.work, { folder: 'BRK001', file_name: 'f1.csv', sha256: sha(f1), attempts: 2 });
+  await writeClaim(d.work, { folder: 'BRK001', file_name: 'f2.csv', sha256: sha(f2), attempts: WORKER_POISON_ATTEMPTS });
+  const env = { offering, participants, workDir: d.work, book: new SyncedBookState(d.work) };
+  expect((await ingestDrop({ inbox: d.inbox, folder: 'BRK001', name: 'f1.csv' }, env)).outcome).toBe('ACCEPTED');
+  const r2 = await ingestDrop({ inbox: d.inbox, folder: 'BRK001', name: 'f2.csv' }, env);
+  expect([r2.outcome, 'reason_code' in r2 ? r2.reason_code : null]).toEqual(['FILE_REJECTED', 'FILE_UNPROCESSABLE']);
 });

@@ -5,6 +5,7 @@
  * committing), with what a process sharing the work folder with others needs around it:
  *  - the participant's view of the book is brought up to date from the store first
  *    (SyncedBookState): other workers may have committed the participant's earlier files;
+ *  - a file stops the poison guard only after it stopped WORKER_POISON_ATTEMPTS workers;
  *  - a file no longer in the inbox was finished by an earlier attempt of the same job (a worker
  *    killed after the move), or by an earlier drop of the same file: there is nothing to do;
  *  - a file that cannot be read safely now (replaced while queued...) is skipped and reported, as
@@ -38,6 +39,14 @@ export type DropReport =
 
 export type DropEnv = Omit<FileEnv, 'gate' | 'book' | 'closeLists' | 'limits'> & { book: SyncedBookState; limits?: FileEnv['limits'] };
 
+/**
+ * The poison guard for workers: a worker dies for reasons of its own far more often than an
+ * embedded run (a machine taken away, a shutdown that hands its job back), so a file is
+ * quarantined as FILE_UNPROCESSABLE only after it stopped this many processes (the embedded
+ * ingest: io/claims.ts POISON_ATTEMPTS). BullMQ gives a job up after 5 stalls: this comes first.
+ */
+export const WORKER_POISON_ATTEMPTS = 3;
+
 /** Errors of a name the work folder's file system cannot hold (the inbox's could): skipped, as ingestInbox does. */
 const NAME_ERRNOS = new Set(['ENAMETOOLONG', 'EILSEQ', 'EINVAL']);
 
@@ -65,7 +74,7 @@ async function judge(drop: DropFile, env: FileEnv): Promise<DropReport> {
 export async function ingestDrop(drop: DropFile, env: DropEnv): Promise<DropReport> {
   await env.book.sync(drop.folder);
   const gate = bookGate(env.workDir, drop.inbox);
-  const fileEnv: FileEnv = { ...env, closeLists: false, gate, limits: env.limits ?? resolveIngestLimits(env.offering.ingest_limits) };
+  const fileEnv: FileEnv = { poisonAttempts: WORKER_POISON_ATTEMPTS, ...env, closeLists: false, gate, limits: env.limits ?? resolveIngestLimits(env.offering.ingest_limits) };
   const report = await judge(drop, fileEnv);
   if (report.outcome !== 'INCOMPLETE') return report;
   const file = await inboxFileAt(drop.inbox, drop.folder, drop.name);

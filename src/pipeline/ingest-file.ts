@@ -58,6 +58,11 @@ export interface FileEnv {
   book: BookState;
   /** The offering's ingest limits, resolved (offering/ingest-limits.ts). */
   limits: IngestLimits;
+  /**
+   * Runs that may stop on one file before the next quarantines it (the poison guard).
+   * @defaultValue POISON_ATTEMPTS (io/claims.ts); the BullMQ workers allow more (pipeline/drop.ts)
+   */
+  poisonAttempts?: number;
   logger?: Logger;
   /** Test hook: called after the hash and the claim, before the file is read again and parsed. */
   beforeParse?: (file: InboxFile) => Promise<void> | void;
@@ -120,7 +125,7 @@ export async function ingestFile(entry: InboxEntry, env: FileEnv): Promise<FileR
     if (meta) return finishAccepted(entry, meta, env, true);
     // Runs that started on these very bytes and never finished (killed, aborted, out of memory).
     if (sha === claim.sha256) attemptsBefore = claim.attempts ?? 1;
-    if (attemptsBefore >= POISON_ATTEMPTS) {
+    if (attemptsBefore >= (env.poisonAttempts ?? POISON_ATTEMPTS)) {
       const r = rejection('FILE_UNPROCESSABLE', 0, { extra: `the processor stopped ${attemptsBefore} times while reading it` });
       env.logger?.error({ participant: file.folder, file: file.name, sha256: sha, attempts: attemptsBefore }, 'poison file quarantined');
       return finishSingleRow(entry, fileRejectedRow(r), env, { sha256: sha });
