@@ -110,7 +110,7 @@ async function finishSingleRow(entry: InboxEntry, row: AckRow, env: FileEnv, rep
 }
 
 /** What the steps before the parse decided: the file is finished, or claimed and to be judged. */
-export type Prepared = { kind: 'finished'; report: FileReport } | { kind: 'claimed'; job: JudgeJob };
+export type Prepared = { kind: 'finished'; report: FileReport } | { kind: 'claimed'; job: JudgeJob; attemptsBefore: number };
 
 /**
  * Recovery, poison guard, admission, size, hash, duplicate, claim. `sameBytesInFlight` lets the
@@ -150,7 +150,7 @@ export async function prepareFile(entry: InboxEntry, env: FileEnv, sameBytesInFl
   await sameBytesInFlight(sha256);
   if (await env.book.isFileAccepted(file.folder, sha256)) return finished(await finishSingleRow(entry, duplicateFileRow(), env, { sha256 }));
   await writeClaim(env.workDir, { folder: file.folder, file_name: file.name, sha256, attempts: attemptsBefore + 1 });
-  return { kind: 'claimed', job: { folder: file.folder, fileName: file.name, sha256, closeLists } };
+  return { kind: 'claimed', job: { folder: file.folder, fileName: file.name, sha256, closeLists }, attemptsBefore };
 }
 
 /**
@@ -187,6 +187,16 @@ export async function ingestFile(entry: InboxEntry, env: FileEnv): Promise<FileR
     await env.beforeParse?.(entry.file);
     return completeFile(entry, env, job, await judgeHere(entry, env, job));
   });
+}
+
+/**
+ * Undoes a claim this run wrote for a file it then left alone (the parallel run stopping before
+ * the file's turn): the claim goes back to what the runs before had left, so that only a run
+ * that really stopped on the file counts towards the poison guard.
+ */
+export async function releaseClaim(env: FileEnv, file: InboxFile, sha256: string, attemptsBefore: number): Promise<void> {
+  if (attemptsBefore > 0) await writeClaim(env.workDir, { folder: file.folder, file_name: file.name, sha256, attempts: attemptsBefore });
+  else await removeClaim(env.workDir, file.folder, file.name);
 }
 
 /** Discards what a judgement prepared (it will not be committed). */

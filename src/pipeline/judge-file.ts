@@ -78,7 +78,8 @@ export type Judged =
 /** Ack rows rendered per csv-stringify call. */
 const ACK_BATCH_ROWS = 1024;
 
-export async function judgeClaimedFile(source: JudgeSource, job: JudgeJob, config: JudgeConfig, state: JudgeState): Promise<Judged> {
+/** `onParsed` is called once the bytes are read and judged, before the final fsyncs are awaited. */
+export async function judgeClaimedFile(source: JudgeSource, job: JudgeJob, config: JudgeConfig, state: JudgeState, onParsed?: () => void): Promise<Judged> {
   const { folder, sha256, closeLists } = job;
   let fileSeqAccepted = false;
   let fileSeqAsked: number | null = null;
@@ -157,7 +158,9 @@ export async function judgeClaimedFile(source: JudgeSource, job: JudgeJob, confi
   // Both durable before the commit (the lines before their marker, the ack before it is shown).
   let store: PreparedStoredFile;
   try {
-    [store] = await Promise.all([lines.finish(), ackFile.finish()]);
+    const finishing = Promise.all([lines.finish(), ackFile.finish()]);
+    onParsed?.();
+    [store] = await finishing;
   } catch (e) {
     await discard();
     throw e;
