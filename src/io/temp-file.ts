@@ -17,9 +17,17 @@ import { StorageError } from '../domain/errors';
 
 const CHUNK_CHARS = 256 * 1024;
 
+/** 12 hex digits unique to this thread's temporary files: a random prefix, then a counter. */
+const PREFIX = randomBytes(3).readUIntBE(0, 3) * 0x1000000;
+let counter = 0;
+function uniqueHex(): string {
+  counter = (counter + 1) % 0x1000000;
+  return (PREFIX + counter).toString(16).padStart(12, '0');
+}
+
 /** The temporary name beside `target`. */
 export function temporaryNameFor(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  return path.join(path.dirname(target), `.${path.basename(target)}.${uniqueHex()}.tmp`);
 }
 
 function fsyncDescriptor(fd: number): Promise<void> {

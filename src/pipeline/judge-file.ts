@@ -24,7 +24,7 @@ import { rejection } from '../domain/reasons';
 import { isStorageFault } from '../domain/errors';
 import type { Offering } from '../offering/schema';
 import type { IngestLimits } from '../offering/ingest-limits';
-import { parseInstructionFile } from '../ingest/parse-file';
+import { parseInstructionFileBatches } from '../ingest/parse-file';
 import { createDetailContext, DetailContext, validateDetail } from '../validate/detail-rules';
 import { fileSeqRule, judgeFile, participantRule, stockCodeRule, FileContext } from '../validate/file-rules';
 import { StoredFileIdentity, toStoredInstruction } from '../validate/stored-instruction';
@@ -101,7 +101,7 @@ export async function judgeClaimedFile(source: JudgeSource, job: JudgeJob, confi
   };
   const asked = (): Asked => ({ file_seq_asked: fileSeqAsked, records });
   try {
-    for await (const ev of parseInstructionFile(source.chunks, config.limits)) {
+    for await (const batch of parseInstructionFileBatches(source.chunks, config.limits)) for (const ev of batch) {
       if (ev.kind === 'header') {
         const who = participantRule(ev.header, folder, config.participants);
         fileSeqAsked = ev.header.file_seq;

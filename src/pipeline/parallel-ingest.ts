@@ -96,6 +96,8 @@ export async function ingestFilesInParallel(run: ParallelRun): Promise<void> {
   const pool = new JudgePool({ offering: env.offering, participants: env.participants, workDir: env.workDir, limits: env.limits }, run.threads);
   const slots: Slot[] = [];
   let completed = 0;
+  /** Slots before this one are finished (the committer's position). */
+  let committedUpTo = 0;
   let stopping = false;
   let preparedAll = false;
   // Wake-ups between the preparer (ahead) and the committer (in order).
@@ -106,7 +108,9 @@ export async function ingestFilesInParallel(run: ParallelRun): Promise<void> {
 
   const sameBytesBefore = async (slot: Slot, sha256: string) => {
     slot.sha256 = sha256;
-    for (const s of slots) {
+    // Only the files not yet committed (from the committer's position on) can change the answer.
+    for (let i = committedUpTo; i < slots.length; i++) {
+      const s = slots[i]!;
       if (s.index >= slot.index) break;
       if (!s.finished && s.sha256 === sha256 && s.file.folder === slot.file.folder) await s.done;
     }
@@ -184,6 +188,9 @@ export async function ingestFilesInParallel(run: ParallelRun): Promise<void> {
         slot.finish();
         completed += 1;
         k += 1;
+        committedUpTo = k;
+        // A finished slot keeps nothing the run still needs.
+        slots[k - 1] = { ...slot, entry: null, judging: null };
         wakePreparer();
       }
     }

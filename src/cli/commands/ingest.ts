@@ -22,8 +22,16 @@ interface IngestOpts {
   inbox: string;
   work: string;
   closeLists?: boolean;
+  threads?: string;
   log?: string;
   operator?: string;
+}
+
+/** `--threads N`: 0 to 16. */
+export function threadsOption(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[0-9]{1,2}$/.test(text) || Number(text) > 16) throw new UsageError(`--threads "${text}" must be a whole number from 0 to 16`);
+  return Number(text);
 }
 
 export function registerIngest(program: Command, io: CliIo): void {
@@ -34,10 +42,12 @@ export function registerIngest(program: Command, io: CliIo): void {
     .requiredOption('--participants <file>', 'participant registry CSV')
     .requiredOption('--inbox <dir>', 'inbox folder with one sub-folder per participant')
     .requiredOption('--work <dir>', 'work folder (outbox, processed, quarantine, store, logs)')
-    .option('--close-lists', 'the application lists have closed: reject files without a trailer (FILE_INCOMPLETE)'))
+    .option('--close-lists', 'the application lists have closed: reject files without a trailer (FILE_INCOMPLETE)')
+    .option('--threads <n>', 'threads judging files while the main one commits them in order (0: one file after another; default: the cores less one, at most 4, from 32 files on)'))
     .action(async (opts: IngestOpts) => {
       const offering = loadOfferingFile(opts.offering);
       const participants = loadParticipantsFile(opts.participants);
+      const threads = threadsOption(opts.threads);
       const inboxStat = await fs.stat(opts.inbox).catch(() => null);
       if (!inboxStat?.isDirectory()) throw new UsageError(`inbox ${opts.inbox}: not a folder`);
       const actor = actorOf('ingest', opts);
@@ -52,6 +62,7 @@ export function registerIngest(program: Command, io: CliIo): void {
             inboxDir: opts.inbox,
             workDir: opts.work,
             closeLists: opts.closeLists ?? false,
+            ...(threads === undefined ? {} : { threads }),
             logger: log.logger,
             onProgress: (r) => io.stderr(formatFileProgress(r) + '\n'),
           });
