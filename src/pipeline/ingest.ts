@@ -39,6 +39,8 @@ export interface IngestOptions {
   closeLists?: boolean;
   /** One JSON line per file (counts only; identity numbers never appear). */
   logger?: Logger;
+  /** Called once the inbox is scanned, with the number of files to process. */
+  onScanned?: (files: number) => void;
   /** Called after each file, in processing order. */
   onProgress?: (report: FileReport) => void;
   /** Limits on dropped files; defaults to the offering's `ingest_limits` over the defaults (docs/limits.md). */
@@ -83,6 +85,7 @@ export async function ingestInbox(options: IngestOptions): Promise<IngestReport>
   if (leftovers > 0) logger?.info({ removed: leftovers }, 'temporary files of a stopped run removed');
   const { files, ignored } = await scanInbox(inboxDir);
   for (const e of ignored) logger?.warn({ entry: e.entry, reason: e.reason }, 'inbox entry ignored');
+  options.onScanned?.(files.length);
   // Entries ignored while the files are processed, kept at their file's position in the run.
   const ignoredAt: IgnoredEntry[][] = files.map(() => []);
   const reportIgnored = (index: number, e: IgnoredEntry) => {

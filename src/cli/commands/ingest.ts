@@ -15,6 +15,7 @@ import { UsageError } from '../../domain/errors';
 import { loadBook, recordInbox, withWorkFolder } from '../../pipeline/book';
 import { formatFileProgress, formatIgnored, formatTotals, ingestInbox } from '../../pipeline/ingest';
 import { actorOf, withOperatorOptions } from './allocate';
+import { progressOn, ratePerSecond } from '../progress';
 
 interface IngestOpts {
   offering: string;
@@ -54,6 +55,13 @@ export function registerIngest(program: Command, io: CliIo): void {
       await withWorkFolder(opts.work, actor, true, async () => {
         const log = openCommandLog(opts.work, 'ingest', opts.log);
         const logged = { ...actor, logger: log.logger };
+        // On a terminal: a progress line, and a line for each file not accepted (the accepted are
+        // counted in the totals); elsewhere a line for every file, as documented.
+        const progress = progressOn(io);
+        const started = Date.now();
+        let files = 0;
+        let done = 0;
+        let records = 0;
         try {
           await recordInbox(opts.work, await loadBook(opts.work, offering, logged, true), opts.inbox, logged);
           const report = await ingestInbox({
@@ -64,12 +72,20 @@ export function registerIngest(program: Command, io: CliIo): void {
             closeLists: opts.closeLists ?? false,
             ...(threads === undefined ? {} : { threads }),
             logger: log.logger,
-            onProgress: (r) => io.stderr(formatFileProgress(r) + '\n'),
+            onScanned: (n) => { files = n; },
+            onProgress: (r) => {
+              done += 1;
+              records += r.records;
+              if (!io.stderrIsTTY || r.outcome !== 'ACCEPTED' || r.recovered) progress.print(formatFileProgress(r));
+              progress.update(`ingest: ${done.toLocaleString('en-US')}/${files.toLocaleString('en-US')} files, ${records.toLocaleString('en-US')} records, ${ratePerSecond(records, Date.now() - started)}`);
+            },
           });
+          progress.end();
           for (const e of report.ignored) io.stderr(formatIgnored(e) + '\n');
           io.stderr(formatTotals(report) + '\n');
           log.logger.info({ ...report.totals, ignored: report.ignored.length }, 'ingest finished');
         } finally {
+          progress.end();
           log.flush();
         }
       });
