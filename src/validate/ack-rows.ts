@@ -60,11 +60,11 @@ export function ackLine(row: AckRow): string {
   return stringify([cells(row)], { record_delimiter: 'unix' });
 }
 
-const NEEDS_QUOTES = /[",\r\n]/;
+const NEEDS_QUOTES = /[",\n]/;
 
 /**
  * A cell as csv-stringify writes it with its defaults (the same bytes, a property test holds them
- * equal): quoted when it holds a quote, a comma, CR or LF, its quotes doubled.
+ * equal): quoted when it holds a quote, a comma or LF (not CR: it is not the record delimiter), its quotes doubled.
  */
 function csvCell(text: string): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
