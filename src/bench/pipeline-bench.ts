@@ -1,7 +1,7 @@
 /**
  * The pipeline benchmark, run by hand (never by `npm test`; a test runs it on a tiny book):
  *
- *   npm run bench [-- --instructions N] [--dir DIR] [--seed TEXT]
+ *   npm run bench [-- --instructions N] [--dir DIR] [--seed TEXT] [--steps floor,ingest,allocate,run]
  *
  * In one run: a book of N instructions (default 1,000,000) written by `ccass-batch generate`
  * (deterministic; kept in DIR, default <tmp>/ccass-bench, and reused), then each step as a child
@@ -29,10 +29,13 @@ const OFFERING = path.join(ROOT, 'samples', 'offerings', '0020-sensetime-2021.js
 const PRICE = '3.85';
 const progress = progressOn({ stderr: (t) => void process.stderr.write(t), stderrIsTTY: process.stderr.isTTY === true });
 
+const STEPS = ['floor', 'ingest', 'allocate', 'run'] as const;
+
 interface Options {
   instructions: number;
   dir: string;
   seed: string;
+  steps: ReadonlySet<string>;
 }
 
 function readOptions(argv: readonly string[]): Options {
@@ -42,7 +45,10 @@ function readOptions(argv: readonly string[]): Options {
   };
   const n = (value('--instructions') ?? argv.find((a) => /^[0-9][0-9_,]*$/.test(a)) ?? '1000000').replace(/[_,]/g, '');
   if (!/^[0-9]+$/.test(n) || Number(n) < 1) throw new Error(`--instructions "${n}" must be a whole number`);
-  return { instructions: Number(n), dir: path.resolve(value('--dir') ?? path.join(os.tmpdir(), 'ccass-bench')), seed: value('--seed') ?? 'bench' };
+  const steps = (value('--steps') ?? STEPS.join(',')).split(',');
+  const unknown = steps.filter((x) => !(STEPS as readonly string[]).includes(x));
+  if (unknown.length > 0 || !steps.includes('floor')) throw new Error(`--steps: a list of ${STEPS.join(', ')}, the floor included`);
+  return { instructions: Number(n), dir: path.resolve(value('--dir') ?? path.join(os.tmpdir(), 'ccass-bench')), seed: value('--seed') ?? 'bench', steps: new Set(steps) };
 }
 
 interface Measured {
@@ -147,23 +153,32 @@ async function bench(): Promise<void> {
   const common = ['--offering', OFFERING, '--participants', participants];
   const allocation = ['--final-price', PRICE, '--seed', o.seed];
   const rows: Row[] = [];
+  /** A step that fails is a row of the table (e.g. out of memory), not the end of the benchmark. */
   const step = async (name: string, args: string[]) => {
-    const measured = await measure(name, args);
-    rows.push({ step: name, measured, load: loadAverage() });
-    return measured;
+    try {
+      rows.push({ step: name, measured: await measure(name, args), load: loadAverage() });
+    } catch (e) {
+      const reason = (e as Error).message.split('\n').filter((l) => l.trim() !== '').slice(1).find((l) => /error|fault|memory/i.test(l)) ?? 'see stderr';
+      process.stderr.write(`bench: ${(e as Error).message}\n`);
+      rows.push({ step: name, measured: null, load: loadAverage(), note: `failed: ${reason.trim().slice(0, 120)}` });
+    }
   };
   let storeBytes = 0;
   try {
     await step('floor: bare csv-parse of the D lines, one thread', [path.join(__dirname, 'csv-floor.js'), inbox]);
-    const ingestInbox = copyInbox('ingest');
-    const work = path.join(runs, 'ingest', 'work');
-    await step('ingest', [BIN, 'ingest', ...common, '--inbox', ingestInbox, '--work', work]);
-    storeBytes = folderBytes(path.join(work, 'store')).bytes;
-    await step('allocate', [BIN, 'allocate', ...common, '--work', work, ...allocation]);
-    rmSync(path.join(runs, 'ingest'), { recursive: true, force: true });
-    const runInbox = copyInbox('run');
-    await step('run (ingest, lists closed, then allocate)', [BIN, 'run', ...common, '--inbox', runInbox, '--work', path.join(runs, 'run', 'work'), ...allocation]);
-    rmSync(path.join(runs, 'run'), { recursive: true, force: true });
+    if (o.steps.has('ingest') || o.steps.has('allocate')) {
+      const ingestInbox = copyInbox('ingest');
+      const work = path.join(runs, 'ingest', 'work');
+      await step('ingest', [BIN, 'ingest', ...common, '--inbox', ingestInbox, '--work', work]);
+      storeBytes = folderBytes(path.join(work, 'store')).bytes;
+      if (o.steps.has('allocate')) await step('allocate', [BIN, 'allocate', ...common, '--work', work, ...allocation]);
+      rmSync(path.join(runs, 'ingest'), { recursive: true, force: true });
+    }
+    if (o.steps.has('run')) {
+      const runInbox = copyInbox('run');
+      await step('run (ingest, lists closed, then allocate)', [BIN, 'run', ...common, '--inbox', runInbox, '--work', path.join(runs, 'run', 'work'), ...allocation]);
+      rmSync(path.join(runs, 'run'), { recursive: true, force: true });
+    }
     const workers = hasCommand('worker');
     for (const mode of BULLMQ_MODES) {
       rows.push({ step: mode.step, measured: null, load: loadAverage(), note: workers ? 'not yet wired into the benchmark (pipeline-bench.ts BULLMQ_MODES)' : 'not measured: this build has no `worker` command (issue 7)' });
@@ -171,7 +186,7 @@ async function bench(): Promise<void> {
   } finally {
     rmSync(runs, { recursive: true, force: true });
   }
-  const floor = rows[0]!.measured!.seconds;
+  const floor = rows[0]?.measured?.seconds ?? NaN;
   const lines = [
     `machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`,
     `book: ${thousands(o.instructions)} instructions in ${thousands(input.files)} files (${(input.bytes / 1e6).toFixed(1)} MB, ${(input.bytes / o.instructions).toFixed(0)} bytes an instruction), seed "${o.seed}", ${generated}: ${book}`,
