@@ -40,6 +40,7 @@ export type { CliIo } from './cli-io';
 const processIo: CliIo = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
+  stderrIsTTY: process.stderr.isTTY === true,
 };
 
 export function buildProgram(io: CliIo): Command {

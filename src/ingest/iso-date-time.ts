@@ -15,9 +15,23 @@ const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:[.,
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const CLOCK = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
 
+/** Days already computed (a book's instructions fall on a handful of dates), bounded. */
+const days = new Map<number, number | null>();
+const DAYS_KEPT = 4096;
+
 /** Day number (days since 1970-01-01) of a calendar date, or null when the date does not exist. */
 function dayOf(year: number, month: number, day: number): number | null {
   if (month < 1 || month > 12 || day < 1 || day > 31) return null;
+  const key = year * 10000 + month * 100 + day;
+  const known = days.get(key);
+  if (known !== undefined) return known;
+  const computed = computeDay(year, month, day);
+  if (days.size >= DAYS_KEPT) days.clear();
+  days.set(key, computed);
+  return computed;
+}
+
+function computeDay(year: number, month: number, day: number): number | null {
   const ms = Date.UTC(year, month - 1, day);
   const check = new Date(ms);
   if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null;

@@ -33,6 +33,9 @@ export interface LineReaderLimit {
 
 const LF = 0x0a;
 
+/** The bytes of a file, as read: from a stream, or chunk by chunk from a descriptor. */
+export type ByteChunks = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
 function join(pieces: readonly Uint8Array[], total: number): Uint8Array {
   if (pieces.length === 1) return pieces[0]!;
   const out = new Uint8Array(total);
@@ -60,12 +63,12 @@ export function utf8Length(text: string): number {
 }
 
 /** Line by line (convenience over readLineBatches). */
-export async function* readLines(chunks: AsyncIterable<Uint8Array>, limit?: LineReaderLimit): AsyncGenerator<TextLine> {
+export async function* readLines(chunks: ByteChunks, limit?: LineReaderLimit): AsyncGenerator<TextLine> {
   for await (const batch of readLineBatches(chunks, limit)) yield* batch;
 }
 
 /** The complete lines of each chunk as one batch (one await per chunk, not per line). */
-export async function* readLineBatches(chunks: AsyncIterable<Uint8Array>, limit?: LineReaderLimit): AsyncGenerator<TextLine[]> {
+export async function* readLineBatches(chunks: ByteChunks, limit?: LineReaderLimit): AsyncGenerator<TextLine[]> {
   const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const lenient = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
   const maxBytes = limit?.maxLineBytes ?? Infinity;

@@ -28,10 +28,10 @@
 import { Rejection, rejection } from '../domain/reasons';
 import { maskFreeText } from '../domain/mask';
 import { DEFAULT_INGEST_LIMITS, IngestLimits } from '../offering/ingest-limits';
-import { LineReaderLimit, readLineBatches, utf8Length } from './line-reader';
-import { firstField, isWellFormedCsvLine, parseCsvLine } from './csv-line';
-import { DETAIL_FIELDS, HEADER_FIELDS, TRAILER_FIELDS } from './record-layout';
-import { DetailEvent, DetailStream } from './detail-stream';
+import { ByteChunks, LineReaderLimit, readLineBatches, utf8Length } from './line-reader';
+import { firstField, isWellFormedCsvLine, parseCsvLine, splitWellFormedCsvLine } from './csv-line';
+import { DETAIL_FIELDS, DetailFields, HEADER_FIELDS, TRAILER_FIELDS } from './record-layout';
+import type { DetailEvent } from './detail-stream';
 import { HeaderRecord, parseHeaderRecord } from './header-record';
 import { TrailerRecord, parseTrailerRecord } from './trailer-record';
 import { ControlTotals, addToControlTotals, emptyControlTotals } from './control-totals';
@@ -60,14 +60,30 @@ export type ParseEvent =
 /** A blank line: empty, or only spaces and tabs (an editor's leftovers). */
 const BLANK = /^[ \t]*$/;
 
-/** D lines are fed to the stream parser in batches of this many (or at a non-D line). */
+/**
+ * D records are counted into the control totals in batches of this many (or at a non-D line). A
+ * limit fault drops the batch not yet counted (the file is rejected whole): kept as it was when a
+ * stream parser fed in batches counted them, so the records reported of such a file do not change.
+ */
 const BATCH_LINES = 512;
+
+function toFields(values: readonly string[]): DetailFields {
+  const f = {} as DetailFields;
+  for (let i = 0; i < DETAIL_FIELDS.length; i++) f[DETAIL_FIELDS[i]!] = values[i]!;
+  return f;
+}
+
+/** A well-formed D line as its event: 12 fields, or a field-count fault with the fields it has. */
+function detailEvent(line: number, text: string): DetailEvent {
+  const fields = splitWellFormedCsvLine(text);
+  return fields.length === DETAIL_FIELDS.length ? { kind: 'detail', line, fields: toFields(fields) } : { kind: 'detail-field-count', line, fields };
+}
 
 /**
  * The file's first `max` bytes exactly (whatever the chunks), setting `over` when there are more:
  * what is parsed of a file too large never depends on how it was read.
  */
-async function* countedChunks(chunks: AsyncIterable<Uint8Array>, max: number, seen: { bytes: number; over: boolean }): AsyncGenerator<Uint8Array> {
+async function* countedChunks(chunks: ByteChunks, max: number, seen: { bytes: number; over: boolean }): AsyncGenerator<Uint8Array> {
   for await (const chunk of chunks) {
     if (seen.bytes + chunk.length > max) {
       seen.over = true;
@@ -101,12 +117,23 @@ function recordTypeEcho(type: string, text: string): { field: string; value: str
 
 const n = (x: number) => x.toLocaleString('en-US');
 
-export async function* parseInstructionFile(chunks: AsyncIterable<Uint8Array>, limits: IngestLimits = DEFAULT_INGEST_LIMITS): AsyncGenerator<ParseEvent> {
+export async function* parseInstructionFile(chunks: ByteChunks, limits: IngestLimits = DEFAULT_INGEST_LIMITS): AsyncGenerator<ParseEvent> {
+  for await (const batch of parseInstructionFileBatches(chunks, limits)) yield* batch;
+}
+
+/** The same events, a chunk's worth at a time (one await per chunk of the file, not per record). */
+export async function* parseInstructionFileBatches(chunks: ByteChunks, limits: IngestLimits = DEFAULT_INGEST_LIMITS): AsyncGenerator<ParseEvent[]> {
   const shape: FileShape = { header: null, trailer: null, trailerSeen: false, faults: {}, totals: emptyControlTotals(), lines: 0 };
   const fault = (category: ShapeFaultCategory, r: Rejection) => {
     if (!shape.faults[category]) shape.faults[category] = r;
   };
-  const details = new DetailStream();
+  /** D records read and not yet counted (BATCH_LINES). */
+  let details: DetailEvent[] = [];
+  let out: ParseEvent[] = [];
+  const flushDetails = () => {
+    countDetails(details, shape.totals, out);
+    details = [];
+  };
   let records = 0;
   let seenHeader = false;
   let pendingBlank: number | null = null;
@@ -115,77 +142,83 @@ export async function* parseInstructionFile(chunks: AsyncIterable<Uint8Array>, l
   // A line of n UTF-16 units has at most 3n UTF-8 bytes: below this length no field can be too long.
   const fieldGate = Math.floor(limits.max_field_bytes / 3);
 
-  lines: for await (const batch of readLineBatches(countedChunks(chunks, limits.max_file_bytes, size), lineLimit)) for (const { line, text, utf8 } of batch) {
-    shape.lines = line;
-    if (text === '' || BLANK.test(text)) {
-      if (pendingBlank === null) pendingBlank = line;
-      continue;
-    }
-    if (pendingBlank !== null) {
-      fault('structure', rejection('RECORD_TYPE_UNKNOWN', pendingBlank, { field: 'record_type', value: '', extra: 'a blank line is allowed only at the end of the file' }));
-      pendingBlank = null;
-    }
-    const type = firstField(text);
-    records += 1;
-    if (records > limits.max_records) {
-      fault('limit', rejection('TOO_MANY_RECORDS', line, { extra: `more than ${n(limits.max_records)}: ingest_limits.max_records` }));
-      break lines;
-    }
-    if (text.length > fieldGate) {
-      const long = longField(text, type, limits.max_field_bytes);
-      if (long) {
-        fault('limit', rejection('FIELD_TOO_LONG', line, { field: long.field, extra: `${n(long.bytes)} bytes at line ${line}, at most ${n(limits.max_field_bytes)}: ingest_limits.max_field_bytes` }));
+  lines: for await (const batch of readLineBatches(countedChunks(chunks, limits.max_file_bytes, size), lineLimit)) {
+    for (const { line, text, utf8 } of batch) {
+      shape.lines = line;
+      if (text === '' || BLANK.test(text)) {
+        if (pendingBlank === null) pendingBlank = line;
+        continue;
+      }
+      if (pendingBlank !== null) {
+        fault('structure', rejection('RECORD_TYPE_UNKNOWN', pendingBlank, { field: 'record_type', value: '', extra: 'a blank line is allowed only at the end of the file' }));
+        pendingBlank = null;
+      }
+      const type = firstField(text);
+      records += 1;
+      if (records > limits.max_records) {
+        fault('limit', rejection('TOO_MANY_RECORDS', line, { extra: `more than ${n(limits.max_records)}: ingest_limits.max_records` }));
         break lines;
       }
-    }
-    if (!utf8) {
-      fault('encoding', rejection('FILE_NOT_UTF8', line, { extra: `line ${line}` }));
-      if (type === 'T') shape.trailerSeen = true;
-      continue;
-    }
-    const wellFormed = isWellFormedCsvLine(text);
-    if (!wellFormed) fault('csv', rejection('FILE_NOT_CSV', line, { extra: `line ${line}` }));
-    if (shape.trailerSeen) {
-      fault('structure', rejection('TRAILER_NOT_LAST', line, recordTypeEcho(type, text)));
-      if (type === 'D') addToControlTotals(shape.totals, undefined, undefined);
-      continue;
-    }
-    if (type !== 'D' && details.pending > 0) yield* countDetails(details.flush(), shape.totals);
-    if (records === 1 && type !== 'H') fault('structure', rejection('HEADER_MISSING', line, recordTypeEcho(type, text)));
-    switch (type) {
-      case 'H': {
-        if (records !== 1) {
-          fault('structure', rejection(seenHeader ? 'HEADER_REPEATED' : 'HEADER_MISSING', line, recordTypeEcho(type, text)));
+      if (text.length > fieldGate) {
+        const long = longField(text, type, limits.max_field_bytes);
+        if (long) {
+          fault('limit', rejection('FIELD_TOO_LONG', line, { field: long.field, extra: `${n(long.bytes)} bytes at line ${line}, at most ${n(limits.max_field_bytes)}: ingest_limits.max_field_bytes` }));
+          break lines;
+        }
+      }
+      if (!utf8) {
+        fault('encoding', rejection('FILE_NOT_UTF8', line, { extra: `line ${line}` }));
+        if (type === 'T') shape.trailerSeen = true;
+        continue;
+      }
+      const wellFormed = isWellFormedCsvLine(text);
+      if (!wellFormed) fault('csv', rejection('FILE_NOT_CSV', line, { extra: `line ${line}` }));
+      if (shape.trailerSeen) {
+        fault('structure', rejection('TRAILER_NOT_LAST', line, recordTypeEcho(type, text)));
+        if (type === 'D') addToControlTotals(shape.totals, undefined, undefined);
+        continue;
+      }
+      if (type !== 'D' && details.length > 0) flushDetails();
+      if (records === 1 && type !== 'H') fault('structure', rejection('HEADER_MISSING', line, recordTypeEcho(type, text)));
+      switch (type) {
+        case 'H': {
+          if (records !== 1) {
+            fault('structure', rejection(seenHeader ? 'HEADER_REPEATED' : 'HEADER_MISSING', line, recordTypeEcho(type, text)));
+            break;
+          }
+          seenHeader = true;
+          if (!wellFormed) break;
+          const result = parseHeaderRecord(parseCsvLine(text), line);
+          if (result.ok) {
+            shape.header = result.header;
+            out.push({ kind: 'header', line, header: result.header });
+          } else fault('header', result.rejection);
           break;
         }
-        seenHeader = true;
-        if (!wellFormed) break;
-        const result = parseHeaderRecord(parseCsvLine(text), line);
-        if (result.ok) {
-          shape.header = result.header;
-          yield { kind: 'header', line, header: result.header };
-        } else fault('header', result.rejection);
-        break;
-      }
-      case 'D': {
-        if (!wellFormed) {
-          addToControlTotals(shape.totals, undefined, undefined);
+        case 'D': {
+          if (!wellFormed) {
+            addToControlTotals(shape.totals, undefined, undefined);
+            break;
+          }
+          details.push(detailEvent(line, text));
+          if (details.length >= BATCH_LINES) flushDetails();
           break;
         }
-        details.push(line, text);
-        if (details.pending >= BATCH_LINES) yield* countDetails(details.flush(), shape.totals);
-        break;
+        case 'T': {
+          shape.trailerSeen = true;
+          if (!wellFormed) break;
+          const result = parseTrailerRecord(parseCsvLine(text), line);
+          if (result.ok) shape.trailer = result.trailer;
+          else fault('trailer', result.rejection);
+          break;
+        }
+        default:
+          fault('structure', rejection('RECORD_TYPE_UNKNOWN', line, recordTypeEcho(type, text)));
       }
-      case 'T': {
-        shape.trailerSeen = true;
-        if (!wellFormed) break;
-        const result = parseTrailerRecord(parseCsvLine(text), line);
-        if (result.ok) shape.trailer = result.trailer;
-        else fault('trailer', result.rejection);
-        break;
-      }
-      default:
-        fault('structure', rejection('RECORD_TYPE_UNKNOWN', line, recordTypeEcho(type, text)));
+    }
+    if (out.length > 0) {
+      yield out;
+      out = [];
     }
   }
   if (lineLimit.lineTooLong !== null) fault('limit', rejection('LINE_TOO_LONG', lineLimit.lineTooLong, { extra: `line ${lineLimit.lineTooLong} is over ${n(limits.max_line_bytes)} bytes: ingest_limits.max_line_bytes` }));
@@ -194,16 +227,16 @@ export async function* parseInstructionFile(chunks: AsyncIterable<Uint8Array>, l
   // the file's size before reading it; this catches a file that grew while it was read.)
   if (size.over) fault('limit', rejection('FILE_TOO_LARGE', 0, { extra: `more than ${n(limits.max_file_bytes)} bytes: ingest_limits.max_file_bytes` }));
   // After a limit fault the file is rejected whole: the records not yet counted do not matter.
-  const rest = [...details.flush(), ...(await details.end())];
-  if (!shape.faults.limit) yield* countDetails(rest, shape.totals);
+  if (!shape.faults.limit) flushDetails();
   if (records === 0) fault('structure', rejection('FILE_EMPTY', 0));
-  yield { kind: 'end', shape };
+  out.push({ kind: 'end', shape });
+  yield out;
 }
 
-function* countDetails(events: DetailEvent[], totals: ControlTotals): Generator<DetailEvent> {
+function countDetails(events: readonly DetailEvent[], totals: ControlTotals, out: ParseEvent[]): void {
   for (const ev of events) {
     if (ev.kind === 'detail') addToControlTotals(totals, ev.fields.shares, ev.fields.amount_paid);
     else addToControlTotals(totals, ev.fields[7], ev.fields[8]);
-    yield ev;
+    out.push(ev);
   }
 }

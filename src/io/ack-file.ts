@@ -9,7 +9,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StorageError } from '../domain/errors';
-import { ensureFolder } from './ensure-folder';
+import { ensureFolder, ensureFolderSync } from './ensure-folder';
+import { TempTextFile } from './temp-file';
 
 export function ackPath(work: string, folder: string, fileName: string): string {
   return path.join(work, 'outbox', folder, `${fileName}.ack.csv`);
@@ -115,4 +116,32 @@ export async function removeAckLeftovers(work: string): Promise<number> {
     }
   }
   return removed;
+}
+
+/** An acknowledgement written and fsynced under its temporary name, waiting to be put in place. Plain data (crosses threads). */
+export interface PreparedAck {
+  tmp: string;
+  target: string;
+}
+
+/** A temporary acknowledgement written synchronously (io/temp-file.ts); finish() then commitPreparedAck(). */
+export function createAckTempFile(work: string, folder: string, fileName: string): TempTextFile {
+  const target = ackPath(work, folder, fileName);
+  ensureFolderSync(path.dirname(target));
+  return TempTextFile.create(target, false);
+}
+
+/** Renames a prepared acknowledgement into place; returns its path. */
+export async function commitPreparedAck(prepared: PreparedAck): Promise<string> {
+  try {
+    await fs.rename(prepared.tmp, prepared.target);
+  } catch (e) {
+    await fs.rm(prepared.tmp, { force: true }).catch(() => undefined);
+    throw StorageError.wrap('rename into place', prepared.target, e);
+  }
+  return prepared.target;
+}
+
+export async function discardPreparedAck(prepared: PreparedAck): Promise<void> {
+  await fs.rm(prepared.tmp, { force: true }).catch(() => undefined);
 }

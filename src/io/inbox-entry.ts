@@ -18,7 +18,7 @@
  * The one window left is between the last inode check and the unlink of the source name (a few
  * microseconds): a participant replacing its file in exactly that window loses the replacement.
  */
-import { constants as fsConstants, promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs, readSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { StorageError, systemErrorCode } from '../domain/errors';
@@ -76,6 +76,14 @@ export class InboxEntry {
     /** Size in bytes when opened (the file may still grow). */
     readonly size: number,
   ) {}
+
+  /**
+   * The number of the open descriptor, for a worker thread of this process to read the file
+   * through it (descriptorChunks) while the entry stays open. Only this descriptor is ever read.
+   */
+  get descriptor(): number {
+    return this.handle.fd;
+  }
 
   private get source(): string {
     return path.join(this.base, this.file.name);
@@ -214,6 +222,32 @@ export class InboxEntry {
     await this.handle.close().catch(() => undefined);
     await this.dir.close().catch(() => undefined);
   }
+}
+
+/**
+ * The bytes behind a descriptor from offset 0 to the end (as it is when reached), read
+ * synchronously in fresh chunks and hashed (SHA-256) as they are read: what a worker thread of the
+ * parallel ingest parses (the same bytes InboxEntry.chunksHashed gives on the main thread).
+ */
+export function descriptorChunks(fd: number, where: string, chunkBytes = READ_CHUNK_BYTES): { chunks: Iterable<Uint8Array>; digest: () => string } {
+  const hash = createHash('sha256');
+  function* chunks(): Generator<Uint8Array> {
+    for (let position = 0; ;) {
+      const buffer = Buffer.allocUnsafe(chunkBytes);
+      let bytesRead: number;
+      try {
+        bytesRead = readSync(fd, buffer, 0, chunkBytes, position);
+      } catch (e) {
+        throw StorageError.wrap('read', where, e);
+      }
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      const chunk = buffer.subarray(0, bytesRead);
+      hash.update(chunk);
+      yield chunk;
+    }
+  }
+  return { chunks: chunks(), digest: () => hash.digest('hex') };
 }
 
 async function sameInode(p: string, file: { dev: bigint; ino: bigint }): Promise<boolean> {

@@ -2,119 +2,39 @@
  * The durable book: every instruction of every accepted file, kept under `<work>/store/` so the
  * allocation (embedded or on BullMQ workers sharing the folder) reads exactly what was accepted.
  *
- *   store/files/<participant_id>/<sha256>.jsonl      one StoredInstruction (JSON) per line
+ *   store/files/<participant_id>/<sha256>.jsonl      the instructions, one a line (io/stored-row.ts:
+ *                                                    format 2 since issue 9, format 1 still read)
  *   store/files/<participant_id>/<sha256>.meta.json  StoredFileMeta; written last: the commit marker
  *
- * A file counts only once its meta exists. Both are written to temporary names and renamed, so a
- * crash leaves either nothing or a whole file; a file processed again finds its meta and is
- * not stored twice. Temporary files left by a stopped run are removed on the next start
+ * A file counts only once its meta exists. The lines are written to a temporary name, fsynced,
+ * renamed, and only then is the meta written (atomically): a crash or a power cut leaves either
+ * nothing or a whole, durable file (io/store-writer.ts); a file processed again finds its meta
+ * and is not stored twice. Temporary files left by a stopped run are removed on the next start
  * (removeStoreLeftovers).
  *
- * Tamper evidence: the meta records the SHA-256 of the JSONL bytes (`jsonl_sha256`), computed as
+ * Tamper evidence: the meta records the SHA-256 of the lines' bytes (`jsonl_sha256`), computed as
  * they are written. `checkStore` re-hashes every stored file and names any that no longer matches
  * (verify runs it first); readStoredInstructions refuses a file that does not match (the
  * allocation never runs on an edited book).
  */
-import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import type { Channel, StoredInstruction } from '../domain/types';
+import type { StoredInstruction } from '../domain/types';
 import { StorageError, systemErrorCode } from '../domain/errors';
-import { writeFileAtomic } from './atomic-write';
-import { ensureFolder } from './ensure-folder';
+import { decodeStoredLines, parseJsonLines, refOfStoredRow } from './stored-row';
+import { storeDir, storedFilePaths, StoredFileMeta } from './store-layout';
 
-export interface StoredFileMeta {
-  participant_id: string;
-  channel: Channel;
-  file_name: string;
-  file_seq: number;
-  file_sha256: string;
-  records: number;
-  accepted: number;
-  rejected: number;
-  /** SHA-256 (hex) of the `.jsonl` bytes; absent in stores written before it was recorded. */
-  jsonl_sha256?: string;
-}
+export { storeDir } from './store-layout';
+export type { StoredFileMeta } from './store-layout';
+export { openStoredFileWriter } from './store-writer';
+export type { StoredFileWriter } from './store-writer';
 
-export function storeDir(work: string): string {
-  return path.join(work, 'store', 'files');
-}
+const filePaths = storedFilePaths;
 
-function filePaths(work: string, participantId: string, sha256: string) {
-  const dir = path.join(storeDir(work), participantId);
-  return { dir, jsonl: path.join(dir, `${sha256}.jsonl`), meta: path.join(dir, `${sha256}.meta.json`) };
-}
-
-export interface StoredFileWriter {
-  write(instruction: StoredInstruction): Promise<void>;
-  /** Renames the instructions into place, then writes the meta (the commit marker) with the JSONL's SHA-256. Returns the meta written. */
-  commit(meta: Omit<StoredFileMeta, 'jsonl_sha256'>): Promise<StoredFileMeta>;
-  /** Discards what was written (the file was rejected whole). */
-  abort(): Promise<void>;
-}
-
-const STORE_CHUNK_CHARS = 256 * 1024;
-const RESOLVED = Promise.resolve();
-
-/** Streams one file's instructions to a temporary JSONL; nothing counts until commit. */
-export async function openStoredFileWriter(work: string, participantId: string, sha256: string): Promise<StoredFileWriter> {
-  const p = filePaths(work, participantId, sha256);
-  await ensureFolder(p.dir);
-  const tmp = `${p.jsonl}.${process.pid}.${Date.now()}.tmp`;
-  const out = createWriteStream(tmp, { encoding: 'utf8' });
-  const hash = createHash('sha256');
-  const closed = new Promise<void>((resolve, reject) => {
-    out.on('close', resolve);
-    out.on('error', reject);
-  });
-  // One error listener for the stream's life (a listener per write would leak).
-  let failed: Error | null = null;
-  out.on('error', (e) => {
-    failed = e;
-  });
-  const write = (chunk: string): Promise<void> => {
-    if (failed) return Promise.reject(StorageError.wrap('write', tmp, failed));
-    hash.update(chunk, 'utf8');
-    if (out.write(chunk)) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      out.once('drain', resolve);
-      closed.catch((e: unknown) => reject(StorageError.wrap('write', tmp, e)));
-    });
-  };
-  // Lines are gathered into chunks of about 256 KiB: one stream write (and at most one wait for
-  // 'drain') per chunk instead of per instruction.
-  let pending = '';
-  const flush = (): Promise<void> => {
-    if (pending === '') return Promise.resolve();
-    const chunk = pending;
-    pending = '';
-    return write(chunk);
-  };
-  return {
-    write(instruction) {
-      pending += JSON.stringify(instruction) + '\n';
-      return pending.length >= STORE_CHUNK_CHARS ? flush() : RESOLVED;
-    },
-    async commit(base) {
-      await flush();
-      out.end();
-      try {
-        await closed;
-        await fs.rename(tmp, p.jsonl);
-      } catch (e) {
-        throw StorageError.wrap('write', p.jsonl, e);
-      }
-      const meta: StoredFileMeta = { ...base, jsonl_sha256: hash.digest('hex') };
-      await writeFileAtomic(p.meta, JSON.stringify(meta, null, 2) + '\n');
-      return meta;
-    },
-    async abort() {
-      pending = '';
-      out.end();
-      await closed.catch(() => undefined);
-      await fs.rm(tmp, { force: true });
-    },
-  };
+/** The format of a committed file's lines (1 when the meta predates formats). */
+export function storeFormatOf(meta: StoredFileMeta): number {
+  return meta.store_format ?? 1;
 }
 
 /** The metas of all committed files, sorted by participant_id then file_seq (a stable order). */
@@ -179,7 +99,7 @@ export async function readStoredInstructions(work: string): Promise<StoredInstru
     if (meta.jsonl_sha256 !== undefined && createHash('sha256').update(bytes).digest('hex') !== meta.jsonl_sha256) {
       throw new StorageError(`the store was changed after ingest: ${p.jsonl} no longer has the SHA-256 recorded in its meta (run verify)`);
     }
-    for (const si of parseJsonLines(bytes.toString('utf8'), p.jsonl)) all.push(si);
+    for (const si of decodeStoredLines(bytes.toString('utf8'), storeFormatOf(meta), meta, p.jsonl)) all.push(si);
   }
   return all;
 }
@@ -252,15 +172,44 @@ export async function readStoredFileMeta(work: string, participantId: string, sh
 }
 
 /** The instructions of one committed file, streamed in line order (bounded memory). */
-export async function* streamStoredFile(work: string, participantId: string, sha256: string): AsyncGenerator<StoredInstruction> {
-  for await (const batch of streamStoredFileBatches(work, participantId, sha256)) yield* batch;
+export async function* streamStoredFile(work: string, participantId: string, sha256: string, meta?: StoredFileMeta): AsyncGenerator<StoredInstruction> {
+  for await (const batch of streamStoredFileBatches(work, participantId, sha256, meta)) yield* batch;
 }
 
-/** The same, a chunk's worth of instructions at a time (one await per chunk, not per line). */
-export async function* streamStoredFileBatches(work: string, participantId: string, sha256: string): AsyncGenerator<StoredInstruction[]> {
-  // Our own JSONL: LF line ends, JSON strings never contain a raw LF.
-  // Split on the LF byte before decoding (it never occurs inside a multi-byte character).
+/** The meta of a committed file, or a StorageError naming the lines file without one. */
+async function committedMeta(work: string, participantId: string, sha256: string): Promise<StoredFileMeta> {
+  const meta = await readStoredFileMeta(work, participantId, sha256);
+  if (meta === null) throw new StorageError(`cannot read ${filePaths(work, participantId, sha256).jsonl}: it is not committed (no meta)`);
+  return meta;
+}
+
+/**
+ * The same, a chunk's worth of instructions at a time (one await per chunk, not per line). The
+ * file's meta (its format and constants) is read first unless the caller passes it.
+ */
+export async function* streamStoredFileBatches(work: string, participantId: string, sha256: string, meta?: StoredFileMeta): AsyncGenerator<StoredInstruction[]> {
+  const m = meta ?? (await committedMeta(work, participantId, sha256));
+  const format = storeFormatOf(m);
   const file = filePaths(work, participantId, sha256).jsonl;
+  for await (const text of wholeLineChunks(file)) yield decodeStoredLines(text, format, m, file);
+}
+
+/** The instruction_refs of one committed file, in line order (loading the book's used refs). */
+export async function* streamStoredRefs(work: string, meta: StoredFileMeta): AsyncGenerator<string[]> {
+  const format = storeFormatOf(meta);
+  const file = filePaths(work, meta.participant_id, meta.file_sha256).jsonl;
+  for await (const text of wholeLineChunks(file)) {
+    const values = parseJsonLines(text, file);
+    yield format === 1 ? values.map((v) => (v as StoredInstruction).instruction_ref) : values.map((v) => refOfStoredRow(v, file));
+  }
+}
+
+/**
+ * The text of a lines file in chunks of whole lines. Our own JSON lines: LF line ends, JSON
+ * strings never contain a raw LF; split on the LF byte before decoding (it never occurs inside a
+ * multi-byte character).
+ */
+async function* wholeLineChunks(file: string): AsyncGenerator<string> {
   const input = createReadStream(file, { highWaterMark: 1024 * 1024 });
   let carry: Buffer = Buffer.alloc(0);
   const chunks = (async function* () {
@@ -278,17 +227,7 @@ export async function* streamStoredFileBatches(work: string, participantId: stri
       continue;
     }
     carry = bytes.subarray(end + 1);
-    yield parseJsonLines(bytes.toString('utf8', 0, end), file);
+    yield bytes.toString('utf8', 0, end);
   }
-  if (carry.length > 0) yield parseJsonLines(carry.toString('utf8'), file);
-}
-
-function parseJsonLines(text: string, file: string): StoredInstruction[] {
-  const out: StoredInstruction[] = [];
-  try {
-    for (const line of text.split('\n')) if (line) out.push(JSON.parse(line) as StoredInstruction);
-  } catch {
-    throw new StorageError(`the store was changed after ingest: ${file} holds a line that is not valid JSON`);
-  }
-  return out;
+  if (carry.length > 0) yield carry.toString('utf8');
 }

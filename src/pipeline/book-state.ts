@@ -6,7 +6,7 @@
  * (synced-book-state.ts): the store stays the only truth, nothing of the book lives in Redis.
  */
 import type { StoredFileMeta } from '../io/store';
-import { listStoredFiles, streamStoredFile } from '../io/store';
+import { listStoredFiles, streamStoredFile, streamStoredRefs } from '../io/store';
 
 export interface BookState {
   /** A file with these bytes was accepted from this participant folder. */
@@ -67,4 +67,69 @@ export async function loadBookStateFromStore(work: string): Promise<InMemoryBook
     await state.recordAcceptedFile(meta, refs);
   }
   return state;
+}
+
+/** Participants whose refs StoreBookState keeps at once. */
+const REFS_KEPT = 4;
+
+/**
+ * The book as committed in `<work>/store/`, read as it is needed, so that the memory of an ingest
+ * does not grow with the book: the files and file_seqs of every participant come from the metas
+ * (read at the start), a participant's refs are streamed from its stored files when first asked
+ * for and kept for the few participants asked last (an ingest takes the participants one after
+ * the other). The store is the truth: refs dropped are read again when asked.
+ */
+export class StoreBookState implements BookState {
+  private readonly files = new Map<string, { shas: Set<string>; seqs: Set<number>; metas: StoredFileMeta[] }>();
+  /** Refs of the participants asked last (insertion order: the oldest first). */
+  private readonly refs = new Map<string, Set<string>>();
+
+  private constructor(private readonly work: string) {}
+
+  static async load(work: string): Promise<StoreBookState> {
+    const state = new StoreBookState(work);
+    for (const meta of await listStoredFiles(work)) state.remember(meta);
+    return state;
+  }
+
+  private remember(meta: StoredFileMeta): void {
+    let f = this.files.get(meta.participant_id);
+    if (!f) {
+      f = { shas: new Set(), seqs: new Set(), metas: [] };
+      this.files.set(meta.participant_id, f);
+    }
+    f.shas.add(meta.file_sha256);
+    f.seqs.add(meta.file_seq);
+    f.metas.push(meta);
+  }
+
+  async isFileAccepted(participantId: string, sha256: string): Promise<boolean> {
+    return this.files.get(participantId)?.shas.has(sha256) ?? false;
+  }
+
+  async isFileSeqAccepted(participantId: string, fileSeq: number): Promise<boolean> {
+    return this.files.get(participantId)?.seqs.has(fileSeq) ?? false;
+  }
+
+  async usedRefs(participantId: string): Promise<ReadonlySet<string>> {
+    const kept = this.refs.get(participantId);
+    if (kept) {
+      this.refs.delete(participantId);
+      this.refs.set(participantId, kept);
+      return kept;
+    }
+    const refs = new Set<string>();
+    for (const meta of this.files.get(participantId)?.metas ?? []) {
+      for await (const batch of streamStoredRefs(this.work, meta)) for (const ref of batch) if (WELL_FORMED_REF.test(ref)) refs.add(ref);
+    }
+    this.refs.set(participantId, refs);
+    if (this.refs.size > REFS_KEPT) this.refs.delete(this.refs.keys().next().value!);
+    return refs;
+  }
+
+  async recordAcceptedFile(meta: StoredFileMeta, refs: Iterable<string>): Promise<void> {
+    this.remember(meta);
+    const kept = this.refs.get(meta.participant_id);
+    if (kept) for (const ref of refs) if (WELL_FORMED_REF.test(ref)) kept.add(ref);
+  }
 }

@@ -20,10 +20,12 @@ import { removeAckLeftovers } from '../io/ack-file';
 import { removeStoreLeftovers } from '../io/store';
 import { StorageError } from '../domain/errors';
 import { IngestLimits, resolveIngestLimits } from '../offering/ingest-limits';
-import { BookState, loadBookStateFromStore } from './book-state';
+import { availableParallelism } from 'node:os';
+import { BookState, StoreBookState } from './book-state';
 import { BookGate, bookGate } from './book';
 import { FileEnv, ingestFile } from './ingest-file';
 import { FileReport, IngestReport, summarise } from './ingest-report';
+import { ingestFilesInParallel } from './parallel-ingest';
 
 export type { FileReport, IngestReport } from './ingest-report';
 export { formatFileProgress, formatIgnored, formatTotals } from './ingest-report';
@@ -37,24 +39,42 @@ export interface IngestOptions {
   closeLists?: boolean;
   /** One JSON line per file (counts only; identity numbers never appear). */
   logger?: Logger;
+  /** Called once the inbox is scanned, with the number of files to process. */
+  onScanned?: (files: number) => void;
   /** Called after each file, in processing order. */
   onProgress?: (report: FileReport) => void;
   /** Limits on dropped files; defaults to the offering's `ingest_limits` over the defaults (docs/limits.md). */
   limits?: IngestLimits;
-  /** Cross-file state; defaults to an in-memory book loaded from `<work>/store`. */
+  /**
+   * Threads judging files while this one commits (parallel-ingest.ts); 0: every file on this
+   * thread, one after the other. The outputs are the same either way.
+   * @defaultValue the cores less one (at most 4) when the inbox holds at least 32 files, else 0
+   */
+  threads?: number;
+  /** Cross-file state; defaults to the book committed in `<work>/store`, read as needed (book-state.ts StoreBookState). */
   bookState?: BookState;
   /** The book's lifecycle; defaults to the record in `<work>/lifecycle.json` (pipeline/book.ts). */
   gate?: BookGate;
-  /** Test hook: called between a file's hash and its parse (a file still being written). */
+  /** Test hook: called between a file's hash and its parse (a file still being written). Makes the run sequential. */
   beforeParse?: (file: InboxFile) => Promise<void> | void;
   /** Test hook: a simulated crash after the store commit of a file. */
   afterCommit?: (file: InboxFile) => Promise<void> | void;
-  /** Test hook: called at each step of each file (ingest-file.ts INGEST_STEPS). */
+  /** Test hook: called at each step of each file (ingest-file.ts INGEST_STEPS). Makes the run sequential. */
   onStep?: FileEnv['onStep'];
 }
 
 /** Errors of a name the work folder's file system cannot hold (the inbox's could). */
 const NAME_ERRNOS = new Set(['ENAMETOOLONG', 'EILSEQ', 'EINVAL']);
+
+/** Files from which a run judges in worker threads by default. */
+const PARALLEL_FROM_FILES = 32;
+
+function threadsFor(options: IngestOptions, files: number): number {
+  // Hooks that observe each step of each file see them one file after another.
+  if (options.beforeParse || options.onStep) return 0;
+  if (options.threads !== undefined) return options.threads;
+  return files >= PARALLEL_FROM_FILES ? Math.max(1, Math.min(4, availableParallelism() - 1)) : 0;
+}
 
 export async function ingestInbox(options: IngestOptions): Promise<IngestReport> {
   const { workDir, inboxDir, logger } = options;
@@ -64,50 +84,63 @@ export async function ingestInbox(options: IngestOptions): Promise<IngestReport>
   const leftovers = (await removeAckLeftovers(workDir)) + (await removeStoreLeftovers(workDir));
   if (leftovers > 0) logger?.info({ removed: leftovers }, 'temporary files of a stopped run removed');
   const { files, ignored } = await scanInbox(inboxDir);
-  const reportIgnored = (e: IgnoredEntry) => {
-    ignored.push(e);
+  for (const e of ignored) logger?.warn({ entry: e.entry, reason: e.reason }, 'inbox entry ignored');
+  options.onScanned?.(files.length);
+  // Entries ignored while the files are processed, kept at their file's position in the run.
+  const ignoredAt: IgnoredEntry[][] = files.map(() => []);
+  const reportIgnored = (index: number, e: IgnoredEntry) => {
+    ignoredAt[index]!.push(e);
     logger?.warn({ entry: e.entry, reason: e.reason }, 'inbox entry ignored');
   };
-  for (const e of ignored) logger?.warn({ entry: e.entry, reason: e.reason }, 'inbox entry ignored');
-  const book = options.bookState ?? (await loadBookStateFromStore(workDir));
+  const book = options.bookState ?? (await StoreBookState.load(workDir));
   const gate = options.gate ?? bookGate(workDir, inboxDir);
+  const env: FileEnv = {
+    offering: options.offering,
+    participants: options.participants,
+    workDir,
+    closeLists: options.closeLists ?? false,
+    gate,
+    book,
+    limits,
+    ...(logger ? { logger } : {}),
+    ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
+    ...(options.beforeParse ? { beforeParse: options.beforeParse } : {}),
+    ...(options.onStep ? { onStep: options.onStep } : {}),
+  };
   const reports: FileReport[] = [];
-  for (const file of files) {
-    const opened = await openInboxEntry(file);
-    if (!opened.ok) {
-      reportIgnored(opened.ignored);
-      continue;
-    }
-    let report: FileReport;
-    try {
-      report = await ingestFile(opened.entry, {
-        offering: options.offering,
-        participants: options.participants,
-        workDir,
-        closeLists: options.closeLists ?? false,
-        gate,
-        book,
-        limits,
-        ...(logger ? { logger } : {}),
-        ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
-        ...(options.beforeParse ? { beforeParse: options.beforeParse } : {}),
-        ...(options.onStep ? { onStep: options.onStep } : {}),
-      });
-    } catch (e) {
-      if (e instanceof StorageError && e.errno !== null && NAME_ERRNOS.has(e.errno)) {
-        reportIgnored({ entry: `${file.folder}/${file.name}`, reason: `name cannot be stored in the work folder (${e.errno})` });
-        continue;
-      }
-      throw e;
-    } finally {
-      await opened.entry.close();
-    }
+  const reportFile = (report: FileReport) => {
     logger?.info(
       { participant: report.folder, file: report.file_name, sha256: report.sha256, outcome: report.outcome, reason_code: report.reason_code, records: report.records, accepted: report.accepted, rejected: report.rejected, recovered: report.recovered },
       'file ingested',
     );
     options.onProgress?.(report);
     reports.push(report);
+  };
+  const isNameFault = (e: unknown) => e instanceof StorageError && e.errno !== null && NAME_ERRNOS.has(e.errno);
+  const threads = threadsFor(options, files.length);
+  if (threads > 0) {
+    await ingestFilesInParallel({ files, env, threads, lookahead: Math.max(4, threads * 4), onIgnored: reportIgnored, onReport: reportFile, isNameFault });
+  } else {
+    for (const [index, file] of files.entries()) {
+      const opened = await openInboxEntry(file);
+      if (!opened.ok) {
+        reportIgnored(index, opened.ignored);
+        continue;
+      }
+      let report: FileReport;
+      try {
+        report = await ingestFile(opened.entry, env);
+      } catch (e) {
+        if (isNameFault(e)) {
+          reportIgnored(index, { entry: `${file.folder}/${file.name}`, reason: `name cannot be stored in the work folder (${(e as StorageError).errno})` });
+          continue;
+        }
+        throw e;
+      } finally {
+        await opened.entry.close();
+      }
+      reportFile(report);
+    }
   }
-  return summarise(reports, ignored);
+  return summarise(reports, [...ignored, ...ignoredAt.flat()]);
 }

@@ -60,7 +60,22 @@ export function ackLine(row: AckRow): string {
   return stringify([cells(row)], { record_delimiter: 'unix' });
 }
 
-/** Several rows in one csv-stringify call: the same bytes as their ackLine()s joined. */
+const NEEDS_QUOTES = /[",\n]/;
+
+/**
+ * A cell as csv-stringify writes it with its defaults (the same bytes, a property test holds them
+ * equal): quoted when it holds a quote, a comma or LF (not CR: it is not the record delimiter), its quotes doubled.
+ */
+function csvCell(text: string): string {
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Several rows: the same bytes as their ackLine()s joined (without a CSV library: the ingest's hot path). */
 export function ackLines(rows: readonly AckRow[]): string {
-  return rows.length === 0 ? '' : stringify(rows.map(cells), { record_delimiter: 'unix' });
+  let out = '';
+  for (const row of rows) {
+    const c = cells(row);
+    out += `${csvCell(c[0]!)},${csvCell(c[1]!)},${csvCell(c[2]!)},${csvCell(c[3]!)},${csvCell(c[4]!)}\n`;
+  }
+  return out;
 }

@@ -15,9 +15,16 @@ export function readAmountPaid(text: string): string | null {
   return AMOUNT_PATTERN.test(text) ? text : null;
 }
 
-/** Amount payable at the maximum offer price for each permitted quantity. */
+const tables = new WeakMap<Offering, ReadonlyMap<number, string>>();
+
+/** Amount payable at the maximum offer price for each permitted quantity (worked out once per offering). */
 export function payableTable(offering: Offering): ReadonlyMap<number, string> {
-  return new Map(offering.permitted_quantities.map((q) => [q, amountPayableText(q, offering.price.maximum, offering.fees)]));
+  let table = tables.get(offering);
+  if (!table) {
+    table = new Map(offering.permitted_quantities.map((q) => [q, amountPayableText(q, offering.price.maximum, offering.fees)]));
+    tables.set(offering, table);
+  }
+  return table;
 }
 
 export function amountFormatRule(amount: string, line: number): Rejection | null {

@@ -17,9 +17,25 @@ export function firstApplicantRule(f: DetailFields, line: number): Rejection | n
   return null;
 }
 
+/** Unicode code points of a text (a surrogate pair is one; a lone surrogate is one). */
+function codePoints(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n -= 1;
+        i += 1;
+      }
+    }
+  }
+  return n;
+}
+
 /** Non-empty (not only spaces) and at most 200 characters (Unicode code points). */
 export function nameRule(f: DetailFields, line: number): Rejection | null {
-  const length = [...f.applicant_name].length;
+  const length = codePoints(f.applicant_name);
   if (f.applicant_name.trim() === '' || length > MAX_NAME_CHARACTERS) {
     return rejection('NAME_INVALID', line, { field: 'applicant_name', extra: `${length} characters` });
   }

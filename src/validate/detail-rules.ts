@@ -45,8 +45,15 @@ export interface DetailContext {
   refsInFile: Set<string>;
 }
 
+const permittedSets = new WeakMap<Offering, ReadonlySet<number>>();
+
 export function createDetailContext(offering: Offering, channel: Channel, refUsedBefore: (ref: string) => boolean): DetailContext {
-  return { offering, channel, permitted: new Set(offering.permitted_quantities), payable: payableTable(offering), refUsedBefore, refsInFile: new Set() };
+  let permitted = permittedSets.get(offering);
+  if (!permitted) {
+    permitted = new Set(offering.permitted_quantities);
+    permittedSets.set(offering, permitted);
+  }
+  return { offering, channel, permitted, payable: payableTable(offering), refUsedBefore, refsInFile: new Set() };
 }
 
 /** The verdict on one D record plus what could be read of it. */

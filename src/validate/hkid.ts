@@ -27,18 +27,29 @@ export function isIdType(text: string): text is IdType {
 
 /** The check digit an HKID body (1-2 letters + 6 digits, upper case) must carry. */
 export function hkidCheckDigit(letters: string, digits: string): string {
-  const values: number[] = [];
-  if (letters.length === 1) values.push(36);
-  for (const ch of letters) values.push(ch.charCodeAt(0) - 55);
-  for (const ch of digits) values.push(ch.charCodeAt(0) - 48);
-  const sum = values.reduce((acc, v, i) => acc + v * (9 - i), 0);
+  // Positions weighted 9, 8, ..., 2 over the 8 values: a single letter is padded in front with 36.
+  let sum = letters.length === 1 ? 36 * 9 + (letters.charCodeAt(0) - 55) * 8 : (letters.charCodeAt(0) - 55) * 9 + (letters.charCodeAt(1) - 55) * 8;
+  for (let i = 0; i < 6; i++) sum += (digits.charCodeAt(i) - 48) * (7 - i);
   const check = 11 - (sum % 11);
   return check === 10 ? 'A' : check === 11 ? '0' : String(check);
 }
 
+/** Nothing to remove or raise: no white space, no lower case. */
+const COMPACT = /^[A-Z0-9()]*$/;
+
+/** The last number checked (a record's applicant is checked by its rule, then read for the store). */
+let last: { type: IdType; number: string; result: IdentityCheck } | null = null;
+
 /** Checks a document number for its type and returns its normalised form. */
 export function checkIdentity(type: IdType, number: string): IdentityCheck {
-  const compact = number.replace(/\s+/g, '').toUpperCase();
+  if (last !== null && last.number === number && last.type === type) return last.result;
+  const result = checkIdentityOnce(type, number);
+  last = { type, number, result };
+  return result;
+}
+
+function checkIdentityOnce(type: IdType, number: string): IdentityCheck {
+  const compact = COMPACT.test(number) ? number : number.replace(/\s+/g, '').toUpperCase();
   if (type !== 'HKID') {
     return PATTERNS[type].test(compact) ? { ok: true, normalised: compact } : { ok: false, code: 'ID_INVALID', normalised: compact };
   }

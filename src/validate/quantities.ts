@@ -17,7 +17,8 @@ export function readShares(text: string): number | null {
 
 export function quantityRule(shares: string, line: number, offering: Offering, permitted: ReadonlySet<number>): Rejection | null {
   const isWhole = WHOLE.test(shares);
-  if (isWhole && BigInt(shares) > BigInt(offering.max_application_shares)) {
+  // Up to 15 digits a whole number is exact as a Number; longer ones are compared as BigInt.
+  if (isWhole && (shares.length <= 15 ? Number(shares) > offering.max_application_shares : BigInt(shares) > BigInt(offering.max_application_shares))) {
     return rejection('QUANTITY_OVER_CAP', line, { field: 'shares', value: shares, extra: `at most ${formatThousands(offering.max_application_shares)}` });
   }
   const n = readShares(shares);

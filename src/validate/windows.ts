@@ -31,6 +31,8 @@ interface Calendar {
   firstDay: number;
   lastDay: number;
   holidays: ReadonlySet<number>;
+  /** Windows already worked out, by channel and day (days of the offering only). */
+  windows: Map<string, Interval | null>;
 }
 
 const calendars = new WeakMap<Offering, Calendar>();
@@ -41,7 +43,7 @@ function calendarOf(offering: Offering): Calendar {
     const t = offering.timetable;
     const holidays = new Set(t.public_holidays.map(dayNumber));
     const firstDay = dayNumber(t.first_day);
-    c = { firstDay, holidays, lastDay: computeLastDay(offering, holidays) };
+    c = { firstDay, holidays, lastDay: computeLastDay(offering, holidays), windows: new Map() };
     calendars.set(offering, c);
   }
   return c;
@@ -82,9 +84,19 @@ export function effectiveLastDay(offering: Offering): string {
 
 /** The window of a channel on the day of an instant, or null when it is closed all that day. */
 function windowOnDay(channel: Channel, day: number, offering: Offering): Interval | null {
-  const { firstDay, lastDay, holidays } = calendarOf(offering);
+  const c = calendarOf(offering);
+  if (day < c.firstDay || day > c.lastDay) return null;
+  const key = `${channel}:${day}`;
+  let w = c.windows.get(key);
+  if (w === undefined) {
+    w = computeWindowOnDay(channel, day, offering, c);
+    c.windows.set(key, w);
+  }
+  return w;
+}
+
+function computeWindowOnDay(channel: Channel, day: number, offering: Offering, { firstDay, lastDay, holidays }: Calendar): Interval | null {
   const w = offering.timetable.windows[channel];
-  if (day < firstDay || day > lastDay) return null;
   if (w.kind === 'continuous') {
     return {
       from: day === firstDay ? hongKongInstant(day, clockSeconds(w.first_day_from)) : hongKongInstant(day, 0),

@@ -38,7 +38,8 @@ describe('store tamper evidence', () => {
     const [meta] = (await listStoredFiles(work)).filter((m) => m.participant_id === 'BRK001');
     const file = path.join(dir, `${meta!.file_sha256}.jsonl`);
     const text = readFileSync(file, 'utf8');
-    const edited = text.replace(/"applicant_name":"[^"]*"/, '"applicant_name":"SOMEONE ELSE"');
+    // The first applicant's name (the store's format changed in issue 9: rows, not objects).
+    const edited = text.replace('"CHAN Tai Man"', '"SOMEONE ELSE"');
     expect(edited).not.toBe(text);
     writeFileSync(file, edited);
     const rel = `store/files/BRK001/${meta!.file_sha256}.jsonl`;

@@ -15,6 +15,7 @@ import { UsageError } from '../../domain/errors';
 import { loadBook, recordInbox, withWorkFolder } from '../../pipeline/book';
 import { formatFileProgress, formatIgnored, formatTotals, ingestInbox } from '../../pipeline/ingest';
 import { actorOf, withOperatorOptions } from './allocate';
+import { progressOn, ratePerSecond } from '../progress';
 
 interface IngestOpts {
   offering: string;
@@ -22,8 +23,16 @@ interface IngestOpts {
   inbox: string;
   work: string;
   closeLists?: boolean;
+  threads?: string;
   log?: string;
   operator?: string;
+}
+
+/** `--threads N`: 0 to 16. */
+export function threadsOption(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[0-9]{1,2}$/.test(text) || Number(text) > 16) throw new UsageError(`--threads "${text}" must be a whole number from 0 to 16`);
+  return Number(text);
 }
 
 export function registerIngest(program: Command, io: CliIo): void {
@@ -34,16 +43,25 @@ export function registerIngest(program: Command, io: CliIo): void {
     .requiredOption('--participants <file>', 'participant registry CSV')
     .requiredOption('--inbox <dir>', 'inbox folder with one sub-folder per participant')
     .requiredOption('--work <dir>', 'work folder (outbox, processed, quarantine, store, logs)')
-    .option('--close-lists', 'the application lists have closed: reject files without a trailer (FILE_INCOMPLETE)'))
+    .option('--close-lists', 'the application lists have closed: reject files without a trailer (FILE_INCOMPLETE)')
+    .option('--threads <n>', 'threads judging files while the main one commits them in order (0: one file after another; default: the cores less one, at most 4, from 32 files on)'))
     .action(async (opts: IngestOpts) => {
       const offering = loadOfferingFile(opts.offering);
       const participants = loadParticipantsFile(opts.participants);
+      const threads = threadsOption(opts.threads);
       const inboxStat = await fs.stat(opts.inbox).catch(() => null);
       if (!inboxStat?.isDirectory()) throw new UsageError(`inbox ${opts.inbox}: not a folder`);
       const actor = actorOf('ingest', opts);
       await withWorkFolder(opts.work, actor, true, async () => {
         const log = openCommandLog(opts.work, 'ingest', opts.log);
         const logged = { ...actor, logger: log.logger };
+        // On a terminal: a progress line, and a line for each file not accepted (the accepted are
+        // counted in the totals); elsewhere a line for every file, as documented.
+        const progress = progressOn(io);
+        const started = Date.now();
+        let files = 0;
+        let done = 0;
+        let records = 0;
         try {
           await recordInbox(opts.work, await loadBook(opts.work, offering, logged, true), opts.inbox, logged);
           const report = await ingestInbox({
@@ -52,13 +70,22 @@ export function registerIngest(program: Command, io: CliIo): void {
             inboxDir: opts.inbox,
             workDir: opts.work,
             closeLists: opts.closeLists ?? false,
+            ...(threads === undefined ? {} : { threads }),
             logger: log.logger,
-            onProgress: (r) => io.stderr(formatFileProgress(r) + '\n'),
+            onScanned: (n) => { files = n; },
+            onProgress: (r) => {
+              done += 1;
+              records += r.records;
+              if (!io.stderrIsTTY || r.outcome !== 'ACCEPTED' || r.recovered) progress.print(formatFileProgress(r));
+              progress.update(`ingest: ${done.toLocaleString('en-US')}/${files.toLocaleString('en-US')} files, ${records.toLocaleString('en-US')} records, ${ratePerSecond(records, Date.now() - started)}`);
+            },
           });
+          progress.end();
           for (const e of report.ignored) io.stderr(formatIgnored(e) + '\n');
           io.stderr(formatTotals(report) + '\n');
           log.logger.info({ ...report.totals, ignored: report.ignored.length }, 'ingest finished');
         } finally {
+          progress.end();
           log.flush();
         }
       });

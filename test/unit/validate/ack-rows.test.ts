@@ -10,3 +10,14 @@ describe('acknowledgement rows', () => {
     expect(ackLine({ line: 2, instruction_ref: '=cmd', status: 'REJECTED', reason_code: 'REF_INVALID', detail: '=x' })).toBe("2,'=cmd,REJECTED,REF_INVALID,'=x\n");
   });
 });
+
+describe('ackLines without a CSV library (issue 9)', () => {
+  it('writes the bytes csv-stringify writes, row for row', async () => {
+    const fc = (await import('fast-check')).default;
+    const { ackLine, ackLines } = await import('../../../src/validate/ack-rows');
+    const text = fc.string({ unit: fc.constantFrom('a', ',', '"', '\n', '\r', '=', '+', '-', '@', '\t', ' ', '中', '1') });
+    fc.assert(fc.property(fc.array(fc.record({ line: fc.nat(), instruction_ref: text, status: fc.constantFrom('ACCEPTED' as const, 'REJECTED' as const), reason_code: text, detail: text }), { maxLength: 6 }), (rows) => {
+      expect(ackLines(rows)).toBe(rows.map(ackLine).join(''));
+    }), { numRuns: 500 });
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * Threads that judge claimed files (judge-worker.ts) for the parallel ingest. `judge()` sends a
+ * file (its descriptor number, which the caller keeps open until the promise settles) to the
+ * thread with the fewest files in hand; the promise gives the judgement, rethrows a storage fault
+ * met there as a StorageError, and rejects with JudgeThreadStopped when the thread died (out of
+ * memory, say) — saying whether this very file was being parsed when it did.
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { StorageError } from '../domain/errors';
+import type { Judged, JudgeConfig, JudgeJob } from './judge-file';
+
+export interface JudgeRequest {
+  id: number;
+  fd: number;
+  /** The file's path, named in a storage fault. */
+  where: string;
+  job: JudgeJob;
+}
+
+export type JudgeReply =
+  | { id: number; kind: 'started' }
+  | { id: number; kind: 'judged'; judged: Judged }
+  | { id: number; kind: 'failed'; storage: boolean; name: string; message: string; errno: string | null };
+
+/** The thread judging a file stopped; `culprit`: it stopped while parsing this file. */
+export class JudgeThreadStopped extends Error {
+  override readonly name = 'JudgeThreadStopped';
+  constructor(readonly culprit: boolean, reason: string) {
+    super(`a judging thread stopped (${reason})`);
+  }
+}
+
+interface Pending {
+  resolve: (j: Judged) => void;
+  reject: (e: Error) => void;
+}
+
+interface Thread {
+  worker: Worker;
+  pending: Map<number, Pending>;
+  /** The file whose parse the thread last said it started (and has not finished). */
+  parsing: number | null;
+  alive: boolean;
+}
+
+/** How the thread's code is loaded: the compiled file, or (tests run from the TypeScript sources) through the compiler. */
+function workerSource(): { script: string; eval: boolean; extra: Record<string, unknown> } {
+  const compiled = path.join(__dirname, 'judge-worker.js');
+  if (existsSync(compiled)) return { script: compiled, eval: false, extra: {} };
+  const source = path.join(__dirname, 'judge-worker.ts');
+  const bootstrap = `
+    const { workerData } = require('node:worker_threads');
+    const fs = require('node:fs');
+    const ts = require(workerData.typescript);
+    require.extensions['.ts'] = (module, filename) => {
+      const out = ts.transpileModule(fs.readFileSync(filename, 'utf8'), { fileName: filename, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+      module._compile(out.outputText, filename);
+    };
+    require(workerData.source);`;
+  return { script: bootstrap, eval: true, extra: { typescript: require.resolve('typescript'), source } };
+}
+
+export class JudgePool {
+  private readonly threads: Thread[] = [];
+  private nextId = 1;
+
+  constructor(config: JudgeConfig, size: number) {
+    const src = workerSource();
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(src.script, { eval: src.eval, workerData: { config, ...src.extra } });
+      const thread: Thread = { worker, pending: new Map(), parsing: null, alive: true };
+      worker.on('message', (reply: JudgeReply) => this.receive(thread, reply));
+      worker.on('error', (e: Error) => this.stopped(thread, e.message || e.name));
+      worker.on('exit', (code) => this.stopped(thread, `exit code ${code}`));
+      this.threads.push(thread);
+    }
+  }
+
+  get size(): number {
+    return this.threads.length;
+  }
+
+  judge(fd: number, where: string, job: JudgeJob): Promise<Judged> {
+    const alive = this.threads.filter((t) => t.alive);
+    if (alive.length === 0) return Promise.reject(new JudgeThreadStopped(false, 'no judging thread left'));
+    const thread = alive.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    const id = this.nextId++;
+    return new Promise<Judged>((resolve, reject) => {
+      thread.pending.set(id, { resolve, reject });
+      thread.worker.postMessage({ id, fd, where, job } satisfies JudgeRequest);
+    });
+  }
+
+  private receive(thread: Thread, reply: JudgeReply): void {
+    if (reply.kind === 'started') {
+      thread.parsing = reply.id;
+      return;
+    }
+    if (thread.parsing === reply.id) thread.parsing = null;
+    const p = thread.pending.get(reply.id);
+    if (!p) return;
+    thread.pending.delete(reply.id);
+    if (reply.kind === 'judged') p.resolve(reply.judged);
+    else if (reply.storage) p.reject(new StorageError(reply.message, reply.errno));
+    else p.reject(Object.assign(new Error(reply.message), { name: reply.name }));
+  }
+
+  private stopped(thread: Thread, reason: string): void {
+    if (!thread.alive) return;
+    thread.alive = false;
+    for (const [id, p] of thread.pending) p.reject(new JudgeThreadStopped(id === thread.parsing, reason));
+    thread.pending.clear();
+  }
+
+  /** Stops every thread (files in hand are abandoned: their promises reject). */
+  async close(): Promise<void> {
+    await Promise.all(this.threads.map(async (t) => {
+      t.alive = false;
+      await t.worker.terminate();
+      for (const p of t.pending.values()) p.reject(new JudgeThreadStopped(false, 'the pool was closed'));
+      t.pending.clear();
+    }));
+  }
+}

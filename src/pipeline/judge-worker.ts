@@ -1,0 +1,58 @@
+/**
+ * The body of a judging thread (judge-pool.ts starts it): judges claimed files through their
+ * descriptors (the main thread keeps them open), writing each one's store lines and
+ * acknowledgement to fsynced temporary files, and posts the judgement back.
+ *
+ * It knows nothing of the book: asked whether a ref or a file_seq was used before, it answers
+ * "no", and the judgement records what was asked; the main thread checks those answers when the
+ * file's turn to commit comes (parallel-ingest.ts).
+ *
+ * One file's parse runs at a time (so a thread that dies was judging exactly the file it last
+ * said it started); only the final fsyncs of a file overlap the next file's parse.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { isStorageFault, StorageError } from '../domain/errors';
+import { descriptorChunks } from '../io/inbox-entry';
+import { judgeClaimedFile, JudgeConfig, JudgeState } from './judge-file';
+import type { JudgeReply, JudgeRequest } from './judge-pool';
+
+const config = (workerData as { config: JudgeConfig }).config;
+const port = parentPort!;
+
+/** Every question about the book answered "no" (and recorded in the judgement). */
+const KNOWS_NOTHING: JudgeState = { refUsedBefore: () => false, fileSeqAccepted: () => false };
+
+let queue: Promise<void> = Promise.resolve();
+
+function failure(id: number, e: unknown): JudgeReply {
+  const err = e as (Error & { errno?: unknown }) | null;
+  return {
+    id,
+    kind: 'failed',
+    storage: isStorageFault(e),
+    name: err?.name ?? 'Error',
+    message: String(err?.message ?? e),
+    errno: e instanceof StorageError ? e.errno : null,
+  };
+}
+
+port.on('message', (request: JudgeRequest) => {
+  const { id, fd, job, where } = request;
+  let parsed: () => void = () => undefined;
+  const parsedOnce = new Promise<void>((resolve) => { parsed = resolve; });
+  // The parse of this file waits for the previous file's parse (not for its fsyncs).
+  const previous = queue;
+  queue = parsedOnce;
+  void previous.then(async () => {
+    port.postMessage({ id, kind: 'started' } satisfies JudgeReply);
+    let reply: JudgeReply;
+    try {
+      const judged = await judgeClaimedFile(descriptorChunks(fd, where), job, config, KNOWS_NOTHING, parsed);
+      reply = { id, kind: 'judged', judged };
+    } catch (e) {
+      reply = failure(id, e);
+    }
+    parsed();
+    port.postMessage(reply);
+  });
+});

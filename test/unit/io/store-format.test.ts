@@ -1,0 +1,132 @@
+/**
+ * Issue 9: the store's format 2 (rows without the file's constants), its round trip, a work folder
+ * written in format 1 still read by every reader, and the order of durability: the lines are
+ * fsynced before the meta that commits them exists.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import type { StoredInstruction } from '../../../src/domain/types';
+import { checkStore, listStoredFiles, openStoredFileWriter, readStoredFileMeta, readStoredInstructions, streamStoredFileBatches } from '../../../src/io/store';
+import { observeStoreOperations, StoreOperation } from '../../../src/io/store-writer';
+import { decodeStoredRow, encodeStoredRow } from '../../../src/io/stored-row';
+import { StoreBookState } from '../../../src/pipeline/book-state';
+import { ingestInbox } from '../../../src/pipeline/ingest';
+import { dLine, fileText, hLine, offering, participants } from '../validate/fixture';
+
+let tmp: string;
+beforeEach(() => { tmp = mkdtempSync(path.join(tmpdir(), 'store-format-')); });
+afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+
+const SHA = 'a'.repeat(64);
+function instruction(i: number, over: Partial<StoredInstruction> = {}): StoredInstruction {
+  return {
+    participant_id: 'BRK001', channel: 'CLEARING', file_seq: 3, file_sha256: SHA, file_name: 'day1.csv', line: i + 2,
+    instruction_ref: `R-${i}`, input_time: '2021-12-20T09:00:00', applicant_ids: ['HKID:A1234563'], applicant_name: 'CHAN Tai Man',
+    shares_text: '1000', shares: 1000, amount_paid_text: '4030.21', amount_paid: '4030.21', stock_account: 'BRK001-0001',
+    refund_account: '', payment_time: '', status: 'ACCEPTED', reason_code: null, detail: '', ...over,
+  };
+}
+
+describe('store format 2', () => {
+  it('a row is written as JSON.stringify would write it and read back field for field, escapes included', () => {
+    const text = fc.string({ unit: 'binary' });
+    fc.assert(fc.property(text, text, fc.array(text, { maxLength: 4 }), fc.option(fc.integer({ min: 0, max: 10 ** 15 })), fc.option(text), fc.boolean(), (ref, name, ids, shares, amount, rejected) => {
+      const si = instruction(1, { instruction_ref: ref, applicant_name: name, applicant_ids: ids, shares, amount_paid: amount, status: rejected ? 'REJECTED' : 'ACCEPTED', reason_code: rejected ? 'REF_REUSED' : null, detail: rejected ? name : '' });
+      const line = encodeStoredRow(si);
+      expect(line).toBe(JSON.stringify([si.line, si.instruction_ref, si.input_time, si.applicant_ids, si.applicant_name, si.shares_text, si.shares, si.amount_paid_text, si.amount_paid, si.stock_account, si.refund_account, si.payment_time, si.reason_code, si.detail]) + '\n');
+      expect(decodeStoredRow(JSON.parse(line), si, 'x')).toEqual(si);
+    }), { numRuns: 300 });
+  });
+
+  it('a committed file: format 2 named in its meta, the lines hash recorded, a fifth of format 1 bytes', async () => {
+    const rows = Array.from({ length: 50 }, (_, i) => instruction(i, i % 7 === 0 ? { status: 'REJECTED', reason_code: 'OUTSIDE_WINDOW', detail: 'input_time "x" is outside' } : {}));
+    const w = await openStoredFileWriter(tmp, 'BRK001', SHA);
+    for (const r of rows) await w.write(r);
+    const meta = await w.commit({ participant_id: 'BRK001', channel: 'CLEARING', file_name: 'day1.csv', file_seq: 3, file_sha256: SHA, records: 50, accepted: 42, rejected: 8 });
+    expect(meta.store_format).toBe(2);
+    const lines = readFileSync(path.join(tmp, 'store/files/BRK001', `${SHA}.jsonl`));
+    expect(meta.jsonl_sha256).toBe(createHash('sha256').update(lines).digest('hex'));
+    const v1Bytes = rows.map((r) => JSON.stringify(r) + '\n').join('').length;
+    expect(lines.length * 3).toBeLessThan(v1Bytes);
+    expect(await readStoredInstructions(tmp)).toEqual(rows);
+    expect((await readStoredFileMeta(tmp, 'BRK001', SHA))?.store_format).toBe(2);
+  });
+
+  it('refuses to commit instructions of another file than the meta says', async () => {
+    const w = await openStoredFileWriter(tmp, 'BRK001', SHA);
+    await w.write(instruction(1, { file_name: 'other.csv' }));
+    await expect(w.commit({ participant_id: 'BRK001', channel: 'CLEARING', file_name: 'day1.csv', file_seq: 3, file_sha256: SHA, records: 1, accepted: 1, rejected: 0 })).rejects.toThrow('do not belong');
+  });
+});
+
+describe('a work folder written in format 1 (before issue 9)', () => {
+  function writeV1(): StoredInstruction[] {
+    const rows = Array.from({ length: 5 }, (_, i) => instruction(i));
+    const dir = path.join(tmp, 'store/files/BRK001');
+    mkdirSync(dir, { recursive: true });
+    const text = rows.map((r) => JSON.stringify(r) + '\n').join('');
+    writeFileSync(path.join(dir, `${SHA}.jsonl`), text);
+    const meta = { participant_id: 'BRK001', channel: 'CLEARING', file_name: 'day1.csv', file_seq: 3, file_sha256: SHA, records: 5, accepted: 5, rejected: 0, jsonl_sha256: createHash('sha256').update(text).digest('hex') };
+    writeFileSync(path.join(dir, `${SHA}.meta.json`), JSON.stringify(meta, null, 2) + '\n');
+    return rows;
+  }
+
+  it('is read by every reader: all instructions, streamed, checked, and the book state', async () => {
+    const rows = writeV1();
+    expect(await readStoredInstructions(tmp)).toEqual(rows);
+    const streamed: StoredInstruction[] = [];
+    for await (const b of streamStoredFileBatches(tmp, 'BRK001', SHA)) streamed.push(...b);
+    expect(streamed).toEqual(rows);
+    expect(await checkStore(tmp)).toEqual([]);
+    expect((await listStoredFiles(tmp))[0]?.store_format).toBeUndefined();
+    const book = await StoreBookState.load(tmp);
+    expect([...(await book.usedRefs('BRK001'))]).toEqual(rows.map((r) => r.instruction_ref));
+    expect(await book.isFileSeqAccepted('BRK001', 3)).toBe(true);
+  });
+
+  it('an ingest on top of it: a ref of the old file is REF_REUSED, the new file is stored in format 2', async () => {
+    writeV1();
+    const inbox = path.join(tmp, 'inbox');
+    mkdirSync(path.join(inbox, 'BRK001'), { recursive: true });
+    writeFileSync(path.join(inbox, 'BRK001/day2.csv'), fileText([dLine({ ref: 'R-2' }), dLine({ ref: 'NEW-1' })], hLine('BRK001', 'CLEARING', '4')));
+    const r = await ingestInbox({ offering, participants, inboxDir: inbox, workDir: tmp });
+    expect(r.totals).toMatchObject({ accepted_files: 1, accepted_records: 1, rejected_records: 1 });
+    const metas = await listStoredFiles(tmp);
+    expect(metas.map((m) => m.store_format)).toEqual([undefined, 2]);
+    expect((await readStoredInstructions(tmp)).map((s) => [s.instruction_ref, s.reason_code])).toEqual([...['R-0', 'R-1', 'R-2', 'R-3', 'R-4'].map((x) => [x, null]), ['R-2', 'REF_REUSED'], ['NEW-1', null]]);
+  });
+});
+
+describe('durability order', () => {
+  it('each file: lines fsynced, renamed into place, then the meta; the meta never exists before its lines', async () => {
+    const inbox = path.join(tmp, 'inbox');
+    for (const [p, f] of [['BRK001', 'a.csv'], ['BRK001', 'b.csv'], ['BRK002', 'c.csv']] as const) {
+      mkdirSync(path.join(inbox, p), { recursive: true });
+      const seq = f === 'b.csv' ? '2' : '1';
+      writeFileSync(path.join(inbox, p, f), fileText([dLine({ ref: `${p}-${f.slice(0, 1)}` })], hLine(p, 'CLEARING', seq)));
+    }
+    const ops: (StoreOperation & { linesInPlace?: boolean; metaExisted?: boolean })[] = [];
+    const stop = observeStoreOperations((op) => {
+      const dir = path.dirname(op.file);
+      const sha = path.basename(op.file).replace(/^\./, '').slice(0, 64);
+      ops.push({ ...op, file: sha, linesInPlace: existsSync(path.join(dir, `${sha}.jsonl`)), metaExisted: existsSync(path.join(dir, `${sha}.meta.json`)) });
+    });
+    try {
+      const r = await ingestInbox({ offering, participants, inboxDir: inbox, workDir: path.join(tmp, 'work'), threads: 0 });
+      expect(r.totals.accepted_files).toBe(3);
+    } finally {
+      stop();
+    }
+    const shas = [...new Set(ops.map((o) => o.file))];
+    expect(shas).toHaveLength(3);
+    for (const sha of shas) {
+      const mine = ops.filter((o) => o.file === sha);
+      expect(mine.map((o) => o.op)).toEqual(['lines-synced', 'lines-renamed', 'meta-written']);
+      expect(mine.map((o) => o.metaExisted)).toEqual([false, false, true]);
+      expect(mine.map((o) => o.linesInPlace)).toEqual([false, true, true]);
+    }
+  });
+});
