@@ -76,11 +76,17 @@ export async function listStoredFilesOf(work: string, participantId: string, kno
     names = await fs.readdir(dir);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new StorageError(`cannot read ${dir}: ${(e as Error).message}`);
+    throw StorageError.wrap('read', dir, e);
   }
   const metas: StoredFileMeta[] = [];
   for (const name of names.filter((n) => n.endsWith('.meta.json') && !known(n.slice(0, -'.meta.json'.length))).sort()) {
-    metas.push(JSON.parse(await fs.readFile(path.join(dir, name), 'utf8')) as StoredFileMeta);
+    const file = path.join(dir, name);
+    const text = await fs.readFile(file, 'utf8').catch((e: unknown) => { throw StorageError.wrap('read', file, e); });
+    try {
+      metas.push(JSON.parse(text) as StoredFileMeta);
+    } catch {
+      throw new StorageError(`the store was changed after ingest: ${file} is not valid JSON`);
+    }
   }
   return metas;
 }

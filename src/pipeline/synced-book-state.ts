@@ -11,7 +11,7 @@
  * worker syncs participant P before P's k-th file, the store holds exactly P's files 1..k-1 that
  * were accepted: what the embedded ingest holds in memory at that point.
  */
-import { listStoredFilesOf, streamStoredFileBatches, type StoredFileMeta } from '../io/store';
+import { listStoredFilesOf, streamStoredRefs, type StoredFileMeta } from '../io/store';
 import { InMemoryBookState } from './book-state';
 
 export class SyncedBookState extends InMemoryBookState {
@@ -34,9 +34,7 @@ export class SyncedBookState extends InMemoryBookState {
     const known = this.known.get(participantId);
     for (const meta of await listStoredFilesOf(this.work, participantId, (sha) => known?.has(sha) ?? false)) {
       const refs: string[] = [];
-      for await (const batch of streamStoredFileBatches(this.work, meta.participant_id, meta.file_sha256)) {
-        for (const si of batch) refs.push(si.instruction_ref);
-      }
+      for await (const batch of streamStoredRefs(this.work, meta)) refs.push(...batch);
       await this.recordAcceptedFile(meta, refs);
     }
   }
