@@ -6,7 +6,7 @@
  * waited for until their place in the inbox is free.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, utimesSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync, utimesSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadBook, recordInbox } from '../src/pipeline/book';
 import { arrivalsInInboxes, closeOnly } from '../src/pipeline/close';
@@ -18,9 +18,12 @@ import { dLine, fileText, hkid, hLine, offering, participants } from './unit/val
 import { readTree, tempDir } from './unit/refund/cli-harness';
 
 const actor = { command: 'test', operator: 'tester' };
+const roots: string[] = [];
+afterAll(() => { for (const r of roots) rmSync(r, { recursive: true, force: true }); });
 
 function setup() {
   const root = tempDir('drop');
+  roots.push(root);
   const inbox = path.join(root, 'inbox');
   const work = path.join(root, 'work');
   mkdirSync(path.join(inbox, 'BRK001'), { recursive: true });

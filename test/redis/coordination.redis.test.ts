@@ -16,11 +16,12 @@ import { compareTrees } from '../unit/refund/cli-harness';
 import { dLine, fileText, hkid, hLine } from '../unit/validate/fixture';
 import { writeOrderedBook } from './book-builder';
 import {
-  ackCount, bookArgs, cluster, copyInbox, dropPrefix, embeddedRun, freshBook, inboxFiles, killAll, logLines, outputs, readTree, ROOT, runCli, start, stop, until,
+  ackCount, bookArgs, cluster, copyInbox, dropPrefix, embeddedRun, freshBook, inboxFiles, killAll, logLines, outputs, readTree, ROOT, runCli, start, stop, until, cleanTemps,
 } from './harness';
 
 jest.setTimeout(180_000);
 afterEach(killAll);
+afterAll(cleanTemps);
 
 const SAMPLES = path.join(ROOT, 'samples/inbox');
 const transitions = (work: string) => (JSON.parse(readFileSync(path.join(work, 'lifecycle.json'), 'utf8')) as { transitions: { to: string }[] }).transitions.map((t) => t.to);

@@ -15,11 +15,12 @@ import { compareTrees } from '../unit/refund/cli-harness';
 import { dLine, fileText, hkid, hLine } from '../unit/validate/fixture';
 import { writeOrderedBook } from './book-builder';
 import {
-  ackCount, cluster, dropPrefix, embeddedRun, freshBook, inboxFiles, killAll, logLines, outputs, ROOT, sleep, stop, tempDir, until,
+  ackCount, cluster, dropPrefix, embeddedRun, freshBook, inboxFiles, killAll, logLines, outputs, ROOT, sleep, stop, tempDir, until, cleanTemps,
 } from './harness';
 
 jest.setTimeout(240_000);
 afterEach(killAll);
+afterAll(cleanTemps);
 
 const SAMPLES = path.join(ROOT, 'samples/inbox');
 

@@ -10,11 +10,12 @@ import * as path from 'node:path';
 import { compareTrees } from '../unit/refund/cli-harness';
 import { writeOrderedBook } from './book-builder';
 import {
-  ackCount, Book, cluster, dropPrefix, embeddedRun, freshBook, inboxFiles, killAll, logLines, outputs, readTree, ROOT, runCli, tempDir, until,
+  ackCount, Book, cluster, dropPrefix, embeddedRun, freshBook, inboxFiles, killAll, logLines, outputs, readTree, ROOT, runCli, tempDir, until, cleanTemps,
 } from './harness';
 
 jest.setTimeout(180_000);
 afterEach(killAll);
+afterAll(cleanTemps);
 
 const SAMPLES = path.join(ROOT, 'samples/inbox');
 const CLAWBACK = path.join(ROOT, 'test/golden/clawback-oversubscribed');

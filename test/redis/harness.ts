@@ -5,16 +5,28 @@
  * on a free port. Every process started here is killed by its pid when the test ends.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Redis } from 'ioredis';
-import { copyInbox, OFFERING, PARTICIPANTS, readTree, ROOT, runCli, tempDir } from '../unit/refund/cli-harness';
+import { rmSync } from 'node:fs';
+import { copyInbox, OFFERING, PARTICIPANTS, readTree, ROOT, runCli, tempDir as makeTempDir } from '../unit/refund/cli-harness';
+
+const temps: string[] = [];
+/** A temporary folder removed by cleanTemps() (each test file calls it after all its tests). */
+export function tempDir(prefix: string): string {
+  const dir = makeTempDir(prefix);
+  temps.push(dir);
+  return dir;
+}
+
+export function cleanTemps(): void {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
 
 export const BIN = path.join(ROOT, 'bin/ccass-batch.js');
 export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
-export { OFFERING, PARTICIPANTS, ROOT, copyInbox, readTree, runCli, tempDir };
+export { OFFERING, PARTICIPANTS, ROOT, copyInbox, readTree, runCli };
 
 export interface Proc {
   child: ChildProcess;
@@ -151,7 +163,7 @@ export interface Cluster {
 /** A book served on Redis: watchers and workers started on demand, logs in their own folder. */
 export function cluster(tag: string, book: Book, url = REDIS_URL, workerArgs: string[] = ['--lock-duration', '3000']): Cluster {
   const prefix = uniquePrefix(tag);
-  const logs = mkdtempSync(path.join(os.tmpdir(), `ccass-${tag}-logs-`));
+  const logs = tempDir(`${tag}-logs`);
   const redisArgs = ['--redis', url, '--prefix', prefix];
   let n = 0;
   const c: Cluster = {

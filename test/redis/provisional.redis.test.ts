@@ -13,11 +13,12 @@ import { Redis } from 'ioredis';
 import { parse } from 'csv-parse/sync';
 import { provisionalSchedulerId } from '../../src/workers/queues';
 import {
-  ackCount, bookArgs, cluster, dropPrefix, freshBook, killAll, logLines, OFFERING, ROOT, runCli, start, tempDir, until,
+  ackCount, bookArgs, cluster, dropPrefix, freshBook, killAll, logLines, OFFERING, ROOT, runCli, start, tempDir, until, cleanTemps,
 } from './harness';
 
 jest.setTimeout(120_000);
 afterEach(killAll);
+afterAll(cleanTemps);
 
 const SAMPLES = path.join(ROOT, 'samples/inbox');
 

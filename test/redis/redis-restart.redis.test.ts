@@ -8,10 +8,11 @@
  */
 import { compareTrees } from '../unit/refund/cli-harness';
 import { writeOrderedBook } from './book-builder';
-import { ackCount, cluster, embeddedRun, freshBook, killAll, logLines, outputs, ownRedis, sleep, until } from './harness';
+import { ackCount, cluster, embeddedRun, freshBook, killAll, logLines, outputs, ownRedis, sleep, until, cleanTemps } from './harness';
 
 jest.setTimeout(240_000);
 afterEach(killAll);
+afterAll(cleanTemps);
 
 function orderedBook() {
   const source = freshBook('restart-src');

@@ -8,10 +8,11 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseCsvLine } from '../../src/ingest/csv-line';
 import { dLine, fileText, hkid, hLine } from '../unit/validate/fixture';
-import { ackCount, cluster, dropPrefix, freshBook, killAll, logLines, ROOT, until } from './harness';
+import { ackCount, cluster, dropPrefix, freshBook, killAll, logLines, ROOT, until, cleanTemps } from './harness';
 
 jest.setTimeout(120_000);
 afterEach(killAll);
+afterAll(cleanTemps);
 
 function identityNumbers(inbox: string): Set<string> {
   const ids = new Set<string>();
