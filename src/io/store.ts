@@ -18,7 +18,7 @@
  * allocation never runs on an edited book).
  */
 import { createReadStream, promises as fs } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { createHash, Hash } from 'node:crypto';
 import * as path from 'node:path';
 import type { StoredInstruction } from '../domain/types';
 import { StorageError, systemErrorCode } from '../domain/errors';
@@ -215,7 +215,7 @@ export async function* streamStoredRefs(work: string, meta: StoredFileMeta): Asy
  * strings never contain a raw LF; split on the LF byte before decoding (it never occurs inside a
  * multi-byte character).
  */
-async function* wholeLineChunks(file: string): AsyncGenerator<string> {
+async function* wholeLineChunks(file: string, hash?: Hash): AsyncGenerator<string> {
   const input = createReadStream(file, { highWaterMark: 1024 * 1024 });
   let carry: Buffer = Buffer.alloc(0);
   const chunks = (async function* () {
@@ -226,6 +226,7 @@ async function* wholeLineChunks(file: string): AsyncGenerator<string> {
     }
   })();
   for await (const chunk of chunks) {
+    hash?.update(chunk);
     const bytes = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
     const end = bytes.lastIndexOf(0x0a);
     if (end < 0) {
@@ -236,4 +237,19 @@ async function* wholeLineChunks(file: string): AsyncGenerator<string> {
     yield bytes.toString('utf8', 0, end);
   }
   if (carry.length > 0) yield carry.toString('utf8');
+}
+
+/**
+ * The instructions of one committed file, a chunk at a time, its bytes hashed as they are read
+ * and checked against the SHA-256 its meta records once the file is read through (a StorageError
+ * then, as readStoredInstructions gives): the allocation's passes over a book too large to hold.
+ */
+export async function* streamCheckedStoredFile(work: string, meta: StoredFileMeta): AsyncGenerator<StoredInstruction[]> {
+  const format = storeFormatOf(meta);
+  const file = filePaths(work, meta.participant_id, meta.file_sha256).jsonl;
+  const hash = createHash('sha256');
+  for await (const text of wholeLineChunks(file, hash)) yield decodeStoredLines(text, format, meta, file);
+  if (meta.jsonl_sha256 !== undefined && hash.digest('hex') !== meta.jsonl_sha256) {
+    throw new StorageError(`the store was changed after ingest: ${file} no longer has the SHA-256 recorded in its meta (run verify)`);
+  }
 }
