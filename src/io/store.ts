@@ -239,6 +239,9 @@ async function* wholeLineChunks(file: string, hash?: Hash): AsyncGenerator<strin
   if (carry.length > 0) yield carry.toString('utf8');
 }
 
+/** Files up to this size are read whole (and the next one read ahead); larger ones in chunks. */
+const WHOLE_FILE_BYTES = 16 * 1024 * 1024;
+
 /**
  * The instructions of one committed file, a chunk at a time, its bytes hashed as they are read
  * and checked against the SHA-256 its meta records once the file is read through (a StorageError
@@ -247,9 +250,65 @@ async function* wholeLineChunks(file: string, hash?: Hash): AsyncGenerator<strin
 export async function* streamCheckedStoredFile(work: string, meta: StoredFileMeta): AsyncGenerator<StoredInstruction[]> {
   const format = storeFormatOf(meta);
   const file = filePaths(work, meta.participant_id, meta.file_sha256).jsonl;
+  for await (const text of checkedTexts(work, meta)) yield decodeStoredLines(text, format, meta, file);
+}
+
+async function* checkedTexts(work: string, meta: StoredFileMeta): AsyncGenerator<string> {
+  const file = filePaths(work, meta.participant_id, meta.file_sha256).jsonl;
   const hash = createHash('sha256');
-  for await (const text of wholeLineChunks(file, hash)) yield decodeStoredLines(text, format, meta, file);
-  if (meta.jsonl_sha256 !== undefined && hash.digest('hex') !== meta.jsonl_sha256) {
+  for await (const text of wholeLineChunks(file, hash)) yield text;
+  checkHash(meta, file, hash.digest('hex'));
+}
+
+function checkHash(meta: StoredFileMeta, file: string, sha256: string): void {
+  if (meta.jsonl_sha256 !== undefined && sha256 !== meta.jsonl_sha256) {
     throw new StorageError(`the store was changed after ingest: ${file} no longer has the SHA-256 recorded in its meta (run verify)`);
+  }
+}
+
+async function readSmallFile(file: string): Promise<Buffer | null> {
+  try {
+    const handle = await fs.open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size > WHOLE_FILE_BYTES) return null;
+      const buf = Buffer.allocUnsafe(size);
+      let off = 0;
+      while (off < size) {
+        const { bytesRead } = await handle.read(buf, off, size - off, off);
+        if (bytesRead === 0) break;
+        off += bytesRead;
+      }
+      return buf.subarray(0, off);
+    } finally {
+      await handle.close();
+    }
+  } catch (e) {
+    throw StorageError.wrap('read', file, e);
+  }
+}
+
+/**
+ * Every committed file of `metas`, in order, as `{ index, meta, text }` chunks of whole lines in
+ * the file's format (decode with decodeStoredLines, or parseJsonLines for the raw rows), each
+ * file's bytes checked against its meta's SHA-256 once read through. A file of up to 16 MB is read
+ * whole while the one before it is being used (the disk and the parsing overlap); a larger one is
+ * read in chunks.
+ */
+export async function* streamStoreTexts(work: string, metas: readonly StoredFileMeta[]): AsyncGenerator<{ index: number; meta: StoredFileMeta; text: string }> {
+  const pathOf = (m: StoredFileMeta) => filePaths(work, m.participant_id, m.file_sha256).jsonl;
+  let next: Promise<Buffer | null> | null = metas.length > 0 ? readSmallFile(pathOf(metas[0]!)) : null;
+  for (let index = 0; index < metas.length; index++) {
+    const meta = metas[index]!;
+    const bytes = await next!;
+    next = index + 1 < metas.length ? readSmallFile(pathOf(metas[index + 1]!)) : null;
+    // Observed when awaited; a failure of the read ahead must not be unhandled meanwhile.
+    next?.catch(() => undefined);
+    if (bytes === null) {
+      for await (const text of checkedTexts(work, meta)) yield { index, meta, text };
+      continue;
+    }
+    checkHash(meta, pathOf(meta), createHash('sha256').update(bytes).digest('hex'));
+    yield { index, meta, text: bytes.toString('utf8') };
   }
 }

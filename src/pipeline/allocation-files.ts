@@ -20,11 +20,13 @@
  * holds the two equal on the golden books and on generated ones.
  */
 import { allocateCompact, allocateNothingCompact, CompactAllocation, POOL_OF_CODE } from '../allocate/compact-allocation';
-import { CompactBook, CompactBookBuilder, ManualRefundEntry } from '../allocate/compact-book';
+import { CompactBook, CompactBookBuilder, CompactInput, ManualRefundEntry } from '../allocate/compact-book';
 import { CHANNELS, Channel, ParticipantRegistry, StoredInstruction } from '../domain/types';
 import { ConfigInvalidError, InvariantError, StorageError } from '../domain/errors';
 import type { Offering } from '../offering/schema';
-import { listStoredFiles, streamCheckedStoredFile, StoredFileMeta } from '../io/store';
+import { listStoredFiles, storeFormatOf, streamStoreTexts, StoredFileMeta } from '../io/store';
+import { storedFilePaths } from '../io/store-layout';
+import { decodeStoredLines, decodeStoredRow, parseJsonLines } from '../io/stored-row';
 import type { OutputSink, OutputSinks } from '../io/output-sinks';
 import { formatCents } from '../money/cents';
 import { certificateRow, hasCertificate } from '../refund/certificates';
@@ -51,11 +53,32 @@ export interface StoredBook {
 export async function readCompactBook(work: string): Promise<StoredBook> {
   const metas = await listStoredFiles(work);
   const builder = new CompactBookBuilder(metas.reduce((n, m) => n + m.records, 0));
-  for (const meta of metas) {
-    const f = builder.addFile({ participant_id: meta.participant_id, channel: meta.channel, file_seq: meta.file_seq });
-    for await (const batch of streamCheckedStoredFile(work, meta)) for (const si of batch) builder.add(f, si);
+  let fileIndex = -1;
+  for await (const { index, meta, text } of streamStoreTexts(work, metas)) {
+    if (index !== fileIndex) fileIndex = builder.addFile({ participant_id: meta.participant_id, channel: meta.channel, file_seq: meta.file_seq });
+    const where = storedFilePaths(work, meta.participant_id, meta.file_sha256).jsonl;
+    if (storeFormatOf(meta) === 1) {
+      for (const si of decodeStoredLines(text, 1, meta, where)) builder.add(fileIndex, si);
+      continue;
+    }
+    // Format 2 rows read in place (stored-row.ts field order), without building the instruction.
+    for (const row of parseJsonLines(text, where)) builder.add(fileIndex, compactInputOf(row, where));
   }
   return { metas, book: builder.finish() };
+}
+
+function compactInputOf(row: unknown, where: string): CompactInput {
+  const r = row as unknown[];
+  if (!Array.isArray(r) || r.length !== 14 || typeof r[0] !== 'number' || typeof r[1] !== 'string' || !Array.isArray(r[3]) || !(r[6] === null || typeof r[6] === 'number') ||
+    typeof r[7] !== 'string' || !(r[8] === null || typeof r[8] === 'string') || typeof r[4] !== 'string' || typeof r[10] !== 'string' || !(r[12] === null || typeof r[12] === 'string')) {
+    // The full check names the fault as the instruction reader does.
+    return decodeStoredRow(row, { participant_id: '', channel: 'CLEARING', file_seq: 0, file_sha256: '', file_name: '' }, where);
+  }
+  return {
+    line: r[0] as number, instruction_ref: r[1] as string, applicant_ids: r[3] as string[], applicant_name: r[4] as string, shares: r[6] as number | null,
+    amount_paid_text: r[7] as string, amount_paid: r[8] as string | null, refund_account: r[10] as string,
+    status: r[12] === null ? 'ACCEPTED' : 'REJECTED', reason_code: r[12] as string | null,
+  };
 }
 
 export interface BookDerivation extends StoredBook {
@@ -241,9 +264,9 @@ async function writeAll(work: string, d: BookDerivation, sinks: OutputSinks): Pr
     if (block?.held) for (const r of block.held) await put(r!);
     block = null;
   };
-  for (const meta of d.metas) {
-    for await (const batch of streamCheckedStoredFile(work, meta)) {
-      for (const si of batch) {
+  for await (const { meta, text } of streamStoreTexts(work, d.metas)) {
+    {
+      for (const si of decodeStoredLines(text, storeFormatOf(meta), meta, storedFilePaths(work, meta.participant_id, meta.file_sha256).jsonl)) {
         if (i >= book.count || book.refs[i] !== si.instruction_ref || book.line[i] !== si.line) {
           throw new StorageError(`the store changed during the allocation (${meta.participant_id} file_seq ${meta.file_seq} line ${si.line}); nothing was written`);
         }
