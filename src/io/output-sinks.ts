@@ -82,18 +82,27 @@ export class FileSinks implements OutputSinks {
 
 class HashSink implements OutputSink {
   private readonly hash: Hash = createHash('sha256');
-  private pending = '';
+  private buf = Buffer.allocUnsafe(1 << 20);
+  private used = 0;
   private bytes = 0;
   write(text: string): undefined {
-    this.pending += text;
-    if (this.pending.length > 1 << 16) this.flush();
+    // Encoded into a buffer as it comes (a string gathered by += would be a rope, costly to flatten).
+    if (text.length * 3 > this.buf.length - this.used) {
+      this.flush();
+      if (text.length * 3 > this.buf.length) {
+        const b = Buffer.from(text, 'utf8');
+        this.hash.update(b);
+        this.bytes += b.length;
+        return undefined;
+      }
+    }
+    this.used += this.buf.write(text, this.used, 'utf8');
     return undefined;
   }
   private flush(): void {
-    const b = Buffer.from(this.pending, 'utf8');
-    this.hash.update(b);
-    this.bytes += b.length;
-    this.pending = '';
+    this.hash.update(this.buf.subarray(0, this.used));
+    this.bytes += this.used;
+    this.used = 0;
   }
   finish(): Promise<{ sha256: string; bytes: number }> {
     this.flush();

@@ -241,6 +241,8 @@ async function* wholeLineChunks(file: string, hash?: Hash): AsyncGenerator<strin
 
 /** Files up to this size are read whole (and the next one read ahead); larger ones in chunks. */
 const WHOLE_FILE_BYTES = 16 * 1024 * 1024;
+/** Files read ahead of the one in use (at most READ_AHEAD x WHOLE_FILE_BYTES in memory). */
+const READ_AHEAD = 4;
 
 /**
  * The instructions of one committed file, a chunk at a time, its bytes hashed as they are read
@@ -292,18 +294,27 @@ async function readSmallFile(file: string): Promise<Buffer | null> {
  * Every committed file of `metas`, in order, as `{ index, meta, text }` chunks of whole lines in
  * the file's format (decode with decodeStoredLines, or parseJsonLines for the raw rows), each
  * file's bytes checked against its meta's SHA-256 once read through. A file of up to 16 MB is read
- * whole while the one before it is being used (the disk and the parsing overlap); a larger one is
+ * whole, up to 4 ahead of the one in use (the disk and the parsing overlap); a larger one is
  * read in chunks.
  */
 export async function* streamStoreTexts(work: string, metas: readonly StoredFileMeta[]): AsyncGenerator<{ index: number; meta: StoredFileMeta; text: string }> {
   const pathOf = (m: StoredFileMeta) => filePaths(work, m.participant_id, m.file_sha256).jsonl;
-  let next: Promise<Buffer | null> | null = metas.length > 0 ? readSmallFile(pathOf(metas[0]!)) : null;
+  const ahead: Promise<Buffer | null>[] = [];
+  let requested = 0;
+  const request = () => {
+    while (requested < metas.length && ahead.length < READ_AHEAD) {
+      const p = readSmallFile(pathOf(metas[requested]!));
+      // Observed when awaited; a failure of a read ahead must not be unhandled meanwhile.
+      p.catch(() => undefined);
+      ahead.push(p);
+      requested += 1;
+    }
+  };
   for (let index = 0; index < metas.length; index++) {
     const meta = metas[index]!;
-    const bytes = await next!;
-    next = index + 1 < metas.length ? readSmallFile(pathOf(metas[index + 1]!)) : null;
-    // Observed when awaited; a failure of the read ahead must not be unhandled meanwhile.
-    next?.catch(() => undefined);
+    request();
+    const bytes = await ahead.shift()!;
+    request();
     if (bytes === null) {
       for await (const text of checkedTexts(work, meta)) yield { index, meta, text };
       continue;

@@ -28,7 +28,7 @@ import { listStoredFiles, storeFormatOf, streamStoreTexts, StoredFileMeta } from
 import { storedFilePaths } from '../io/store-layout';
 import { decodeStoredLines, decodeStoredRow, parseJsonLines } from '../io/stored-row';
 import type { OutputSink, OutputSinks } from '../io/output-sinks';
-import { formatCents } from '../money/cents';
+import { formatCentsOf } from '../money/cents';
 import { certificateRow, hasCertificate } from '../refund/certificates';
 import { CentsSum, CompactSettlement, refundCents, REFUND_REASON_OF_CODE, settleCompact, STATUS_OF_CODE } from '../refund/compact-settlement';
 import { depositRow, hasDeposit } from '../refund/deposits';
@@ -223,7 +223,7 @@ async function writeAll(work: string, d: BookDerivation, sinks: OutputSinks): Pr
     const cents = refundCents(settlement, i);
     if (seq > 0 && cents !== null) {
       const p = payee(si, d.registry);
-      const amount = formatCents(BigInt(cents));
+      const amount = formatCentsOf(cents);
       const row = ledgerRow(si, { amount, refund_reason: REFUND_REASON_OF_CODE[settlement.refundReason[i]!]!, reason_code }, formatRefundRef(seq), p, p.method, d.ctx);
       refund = csv(REFUND_COLUMNS, row);
       ledger.add(p.method, si.channel, row.reason, cents);
