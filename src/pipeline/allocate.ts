@@ -32,8 +32,9 @@ import { listStoredFiles } from '../io/store';
 import { allocationDir, archiveOutputFolder, readOutputFolder } from '../io/outputs';
 import { FileSinks } from '../io/output-sinks';
 import { compactQuantities } from '../allocate/compact-allocation';
-import { BookDerivation, deriveAllocation, deriveLapse, readCompactBook, StoredBook, writeAllocationFiles } from './allocation-files';
+import { AllocationProgress, BookDerivation, deriveAllocation, deriveLapse, readCompactBook, StoredBook, writeAllocationFiles } from './allocation-files';
 import { ingestInbox, IngestReport } from './ingest';
+import type { FileReport } from './ingest-report';
 import { actorAt, addTransition, BookActor, closeBook, loadBook, recordInbox, rememberInbox } from './book';
 import { arrivalsInInboxes, ingestArrivals } from './close';
 import { InvariantError } from '../domain/errors';
@@ -99,6 +100,8 @@ export interface OutcomeOptions {
    * @defaultValue 'ingest'
    */
   arrivals?: 'ingest' | 'ingested';
+  /** Where the allocation is, for a progress line (cli/progress.ts). */
+  progress?: AllocationProgress;
 }
 
 const storeFingerprint = async (work: string) => (await listStoredFiles(work)).map((m) => `${m.participant_id}/${m.file_sha256}`).join('\n');
@@ -126,7 +129,7 @@ async function planAndClose<T>(
   let closed: AllocateReport['closed'] = null;
   const before = await storeFingerprint(work);
   if (planned.kind === 'close-first') {
-    outputs = derive(await readCompactBook(work));
+    outputs = derive(await readCompactBook(work, o.progress));
     l = await closeBook(work, l, o.actor);
     const c = viewOf(l).closed!;
     closed = { at: c.at, arrivals: c.arrivals.length, ingest: [] };
@@ -135,7 +138,7 @@ async function planAndClose<T>(
   if (planned.kind === 'already') return { plan: planned, l, closed, outputs: null };
   const ingest = o.arrivals === 'ingested' ? await requireArrivalsIngested(l) : await ingestArrivals(work, l, { offering, registry }, o.actor);
   if (closed) closed.ingest = ingest;
-  if (outputs === null || (await storeFingerprint(work)) !== before) outputs = derive(await readCompactBook(work));
+  if (outputs === null || (await storeFingerprint(work)) !== before) outputs = derive(await readCompactBook(work, o.progress));
   return { plan: planned, l, closed, outputs };
 }
 
@@ -149,6 +152,7 @@ async function requireArrivalsIngested(l: Lifecycle): Promise<IngestReport[]> {
 async function writeOutcome(
   work: string, l: Lifecycle, plan: Extract<OutcomePlan, { kind: 'write' }>, outputs: BookDerivation, actor: BookActor,
   intent: (supersedes: Supersession | null) => Transition, final: (supersedes: Supersession | null, manifestSha256: string) => Transition,
+  progress?: AllocationProgress,
 ): Promise<void> {
   const replaced = viewOf(l).final;
   let book = l;
@@ -156,7 +160,7 @@ async function writeOutcome(
   if (plan.supersedes && replaced) {
     await archiveOutputFolder(allocationDir(work), path.join(work, plan.supersedes.folder), MANIFEST_NAME, replaced.manifest_sha256);
   }
-  const written = await writeAllocationFiles(work, outputs, await FileSinks.prepare(allocationDir(work), MANIFEST_NAME));
+  const written = await writeAllocationFiles(work, outputs, await FileSinks.prepare(allocationDir(work), MANIFEST_NAME), progress);
   await addTransition(work, book, final(plan.supersedes, sha256Hex(written.manifest)), actor);
 }
 
@@ -176,7 +180,7 @@ export async function allocateBook(work: string, p: AllocationParameters, o: Out
   const outputs = out.outputs;
   await writeOutcome(work, out.l, out.plan, outputs, o.actor,
     (supersedes) => ({ ...actorAt(o.actor), to: 'allocating', parameters: record, supersedes }),
-    (supersedes, manifest_sha256) => ({ ...actorAt(o.actor), to: 'allocated', parameters: record, supersedes, book_sha256: outputs.summary.draw.book_sha256, manifest_sha256 }));
+    (supersedes, manifest_sha256) => ({ ...actorAt(o.actor), to: 'allocated', parameters: record, supersedes, book_sha256: outputs.summary.draw.book_sha256, manifest_sha256 }), o.progress);
   return { dir, summary: outputs.summary, closed: out.closed, already: null, superseded: out.plan.supersedes };
 }
 
@@ -227,7 +231,7 @@ export async function lapseBook(work: string, p: { offering: Offering; registry:
   if (out.plan.kind !== 'write' || !out.outputs) throw new Error('unreachable: the book was closed above');
   await writeOutcome(work, out.l, out.plan, out.outputs, o.actor,
     (supersedes) => ({ ...actorAt(o.actor), to: 'lapsing', reason: p.reason, supersedes }),
-    (supersedes, manifest_sha256) => ({ ...actorAt(o.actor), to: 'lapsed', reason: p.reason, supersedes, manifest_sha256 }));
+    (supersedes, manifest_sha256) => ({ ...actorAt(o.actor), to: 'lapsed', reason: p.reason, supersedes, manifest_sha256 }), o.progress);
   return { dir, summary: out.outputs.summary, closed: out.closed, already: null, superseded: out.plan.supersedes };
 }
 
@@ -236,9 +240,14 @@ export async function lapseBook(work: string, p: { offering: Offering; registry:
  * incomplete for good), then allocate, in one process. Arguments were checked by the caller
  * before this starts, so a bad final price writes nothing at all.
  */
-export async function runBook(inboxDir: string, work: string, p: AllocationParameters, o: OutcomeOptions): Promise<{ ingest: IngestReport; allocation: AllocateReport }> {
+export async function runBook(
+  inboxDir: string, work: string, p: AllocationParameters, o: OutcomeOptions & { onIngestFile?: (r: FileReport) => void },
+): Promise<{ ingest: IngestReport; allocation: AllocateReport }> {
   await recordInbox(work, await loadBook(work, p.offering, o.actor, true), inboxDir, o.actor);
-  const ingest = await ingestInbox({ offering: p.offering, participants: p.registry, inboxDir, workDir: work, closeLists: true, ...(o.actor.logger ? { logger: o.actor.logger } : {}) });
+  const ingest = await ingestInbox({
+    offering: p.offering, participants: p.registry, inboxDir, workDir: work, closeLists: true,
+    ...(o.actor.logger ? { logger: o.actor.logger } : {}), ...(o.onIngestFile ? { onProgress: o.onIngestFile } : {}),
+  });
   const allocation = await allocateBook(work, p, o);
   return { ingest, allocation };
 }

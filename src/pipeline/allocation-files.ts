@@ -49,13 +49,25 @@ export interface StoredBook {
   book: CompactBook;
 }
 
+/**
+ * Where a long allocation is (a progress line on a terminal): the phase, and instructions done of
+ * the book's total in the two passes.
+ */
+export type AllocationProgress = (phase: 'reading the book' | 'drawing and settling' | 'writing the files', done: number, total: number) => void;
+
 /** Pass 1: the compact book of every committed file (each file's bytes checked against its meta). */
-export async function readCompactBook(work: string): Promise<StoredBook> {
+export async function readCompactBook(work: string, progress?: AllocationProgress): Promise<StoredBook> {
   const metas = await listStoredFiles(work);
-  const builder = new CompactBookBuilder(metas.reduce((n, m) => n + m.records, 0));
+  const total = metas.reduce((n, m) => n + m.records, 0);
+  const builder = new CompactBookBuilder(total);
   let fileIndex = -1;
+  let done = 0;
   for await (const { index, meta, text } of streamStoreTexts(work, metas)) {
-    if (index !== fileIndex) fileIndex = builder.addFile({ participant_id: meta.participant_id, channel: meta.channel, file_seq: meta.file_seq });
+    if (index !== fileIndex) {
+      fileIndex = builder.addFile({ participant_id: meta.participant_id, channel: meta.channel, file_seq: meta.file_seq });
+      progress?.('reading the book', done, total);
+      done += meta.records;
+    }
     const where = storedFilePaths(work, meta.participant_id, meta.file_sha256).jsonl;
     if (storeFormatOf(meta) === 1) {
       for (const si of decodeStoredLines(text, 1, meta, where)) builder.add(fileIndex, si);
@@ -64,6 +76,7 @@ export async function readCompactBook(work: string): Promise<StoredBook> {
     // Format 2 rows read in place (stored-row.ts field order), without building the instruction.
     for (const row of parseJsonLines(text, where)) builder.add(fileIndex, compactInputOf(row, where));
   }
+  progress?.('drawing and settling', total, total);
   return { metas, book: builder.finish() };
 }
 
@@ -176,9 +189,9 @@ function manualRows(d: BookDerivation): { text: string; channel: Channel; reason
  * Pass 2: every output file, streamed into `sinks`, the manifest last; returns the manifest's
  * text and every file's SHA-256. On any failure what was written is removed (sinks.abort) and nothing is renamed.
  */
-export async function writeAllocationFiles(work: string, d: BookDerivation, sinks: OutputSinks): Promise<WrittenFiles> {
+export async function writeAllocationFiles(work: string, d: BookDerivation, sinks: OutputSinks, progress?: AllocationProgress): Promise<WrittenFiles> {
   try {
-    return await writeAll(work, d, sinks);
+    return await writeAll(work, d, sinks, progress);
   } catch (e) {
     await sinks.abort();
     throw e;
@@ -191,7 +204,7 @@ export interface WrittenFiles {
   files: { name: string; sha256: string }[];
 }
 
-async function writeAll(work: string, d: BookDerivation, sinks: OutputSinks): Promise<WrittenFiles> {
+async function writeAll(work: string, d: BookDerivation, sinks: OutputSinks, progress?: AllocationProgress): Promise<WrittenFiles> {
   const { book, settlement, allocation, offering } = d;
   const collectMin = offering.certificates.collect_in_person_min_shares;
   const open = async (name: string, columns: readonly string[]) => {
@@ -265,6 +278,7 @@ async function writeAll(work: string, d: BookDerivation, sinks: OutputSinks): Pr
     block = null;
   };
   for await (const { meta, text } of streamStoreTexts(work, d.metas)) {
+    progress?.('writing the files', i, book.count);
     {
       for (const si of decodeStoredLines(text, storeFormatOf(meta), meta, storedFilePaths(work, meta.participant_id, meta.file_sha256).jsonl)) {
         if (i >= book.count || book.refs[i] !== si.instruction_ref || book.line[i] !== si.line) {
