@@ -15,29 +15,57 @@ export interface PoolCheck {
 
 interface QuantityStats { count: number; total: number; min: number; max: number }
 
+/** One valid application's allotment, as checkAllotments reads it. */
+export interface AllotmentEntry {
+  key: () => string;
+  shares: number;
+  pool: PoolName;
+  shares_allotted: number;
+}
+
 export function verifyAllotments(
   applications: readonly Application[],
   allotments: ReadonlyMap<string, Allotment>,
   pools: readonly PoolCheck[],
   boardLot: number,
 ): void {
+  if (allotments.size !== applications.length) throw new InvariantError(`allocation invariant broken: ${allotments.size} allotments for ${applications.length} valid applications`);
+  checkAllotments((visit) => {
+    for (const a of applications) {
+      const got = allotments.get(a.key);
+      if (got === undefined) throw new InvariantError(`allocation invariant broken: no allotment for ${a.key}`);
+      visit({ key: () => a.key, shares: a.shares, pool: got.pool, shares_allotted: got.shares_allotted });
+    }
+  }, pools, boardLot);
+}
+
+/**
+ * The hard rules over every valid application's allotment (`each` calls `visit` once per
+ * application): whole lots, never more than applied, each pool allotting its size (or its demand
+ * when not oversubscribed), allotments of one quantity at most one lot apart, the mean never
+ * falling as the quantity rises. The compact allocation (compact-allocation.ts) checks the same.
+ */
+export function checkAllotments(each: (visit: (e: AllotmentEntry) => void) => void, pools: readonly PoolCheck[], boardLot: number): void {
   const fail = (what: string): never => { throw new InvariantError(`allocation invariant broken: ${what}`); };
-  if (allotments.size !== applications.length) fail(`${allotments.size} allotments for ${applications.length} valid applications`);
   const stats = new Map<PoolName, Map<number, QuantityStats>>([['A', new Map()], ['B', new Map()]]);
   const allotted = new Map<PoolName, number>([['A', 0], ['B', 0]]);
 
-  for (const a of applications) {
-    const got = allotments.get(a.key);
-    if (got === undefined) return fail(`no allotment for ${a.key}`);
-    const s = got.shares_allotted;
-    if (!Number.isSafeInteger(s) || s < 0) fail(`${a.key} allotted ${s}`);
-    if (s % boardLot !== 0) fail(`${a.key} allotted ${s}, not whole board lots`);
-    if (s > a.shares) fail(`${a.key} allotted ${s}, more than the ${a.shares} applied for`);
-    allotted.set(got.pool, allotted.get(got.pool)! + s);
-    const byQty = stats.get(got.pool)!;
-    const q = byQty.get(a.shares) ?? { count: 0, total: 0, min: Infinity, max: -Infinity };
-    byQty.set(a.shares, { count: q.count + 1, total: q.total + s, min: Math.min(q.min, s), max: Math.max(q.max, s) });
-  }
+  each((a) => {
+    const s = a.shares_allotted;
+    if (!Number.isSafeInteger(s) || s < 0) fail(`${a.key()} allotted ${s}`);
+    if (s % boardLot !== 0) fail(`${a.key()} allotted ${s}, not whole board lots`);
+    if (s > a.shares) fail(`${a.key()} allotted ${s}, more than the ${a.shares} applied for`);
+    allotted.set(a.pool, allotted.get(a.pool)! + s);
+    const byQty = stats.get(a.pool)!;
+    const q = byQty.get(a.shares);
+    if (q === undefined) byQty.set(a.shares, { count: 1, total: s, min: s, max: s });
+    else {
+      q.count += 1;
+      q.total += s;
+      if (s < q.min) q.min = s;
+      if (s > q.max) q.max = s;
+    }
+  });
 
   for (const p of pools) {
     const byQty = [...stats.get(p.pool)!.entries()].sort((x, y) => x[0] - y[0]);

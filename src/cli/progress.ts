@@ -44,3 +44,8 @@ export function progressOn(io: Pick<CliIo, 'stderr' | 'stderrIsTTY'>, now: () =>
 export function ratePerSecond(count: number, ms: number): string {
   return `${Math.round(ms > 0 ? (count * 1000) / ms : 0).toLocaleString('en-US')}/s`;
 }
+
+/** The allocation's phases as a progress line: `allocate: writing the files, 420,000/1,000,000 instructions`. */
+export function allocationProgress(p: Progress): (phase: string, done: number, total: number) => void {
+  return (phase, done, total) => p.update(`allocate: ${phase}, ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} instructions`);
+}

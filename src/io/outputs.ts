@@ -7,7 +7,7 @@
  * fsynced, then each is renamed into place, manifest.json last. A consumer that finds a manifest
  * finds every file it lists, and can check their bytes against it.
  */
-import { promises as fs } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { StorageError } from '../domain/errors';
@@ -63,6 +63,22 @@ export async function readOutputFolder(dir: string, names: readonly string[]): P
 }
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** Each named file's SHA-256 (hex), read in a stream, or null where it is missing. */
+export async function hashOutputFolder(dir: string, names: readonly string[]): Promise<Map<string, string | null>> {
+  const found = new Map<string, string | null>();
+  for (const name of names) {
+    const hash = createHash('sha256');
+    try {
+      for await (const chunk of createReadStream(path.join(dir, name), { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+      found.set(name, hash.digest('hex'));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new StorageError(`cannot read ${path.join(dir, name)}: ${(e as Error).message}`);
+      found.set(name, null);
+    }
+  }
+  return found;
+}
 
 /**
  * Keeps the allocation now in `dir` under `archive` byte for byte (every file its manifest lists,

@@ -18,7 +18,7 @@
  * allocation never runs on an edited book).
  */
 import { createReadStream, promises as fs } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { createHash, Hash } from 'node:crypto';
 import * as path from 'node:path';
 import type { StoredInstruction } from '../domain/types';
 import { StorageError, systemErrorCode } from '../domain/errors';
@@ -215,7 +215,7 @@ export async function* streamStoredRefs(work: string, meta: StoredFileMeta): Asy
  * strings never contain a raw LF; split on the LF byte before decoding (it never occurs inside a
  * multi-byte character).
  */
-async function* wholeLineChunks(file: string): AsyncGenerator<string> {
+async function* wholeLineChunks(file: string, hash?: Hash): AsyncGenerator<string> {
   const input = createReadStream(file, { highWaterMark: 1024 * 1024 });
   let carry: Buffer = Buffer.alloc(0);
   const chunks = (async function* () {
@@ -226,6 +226,7 @@ async function* wholeLineChunks(file: string): AsyncGenerator<string> {
     }
   })();
   for await (const chunk of chunks) {
+    hash?.update(chunk);
     const bytes = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
     const end = bytes.lastIndexOf(0x0a);
     if (end < 0) {
@@ -236,4 +237,89 @@ async function* wholeLineChunks(file: string): AsyncGenerator<string> {
     yield bytes.toString('utf8', 0, end);
   }
   if (carry.length > 0) yield carry.toString('utf8');
+}
+
+/** Files up to this size are read whole (and the next one read ahead); larger ones in chunks. */
+const WHOLE_FILE_BYTES = 16 * 1024 * 1024;
+/** Files read ahead of the one in use (at most READ_AHEAD x WHOLE_FILE_BYTES in memory). */
+const READ_AHEAD = 4;
+
+/**
+ * The instructions of one committed file, a chunk at a time, its bytes hashed as they are read
+ * and checked against the SHA-256 its meta records once the file is read through (a StorageError
+ * then, as readStoredInstructions gives): the allocation's passes over a book too large to hold.
+ */
+export async function* streamCheckedStoredFile(work: string, meta: StoredFileMeta): AsyncGenerator<StoredInstruction[]> {
+  const format = storeFormatOf(meta);
+  const file = filePaths(work, meta.participant_id, meta.file_sha256).jsonl;
+  for await (const text of checkedTexts(work, meta)) yield decodeStoredLines(text, format, meta, file);
+}
+
+async function* checkedTexts(work: string, meta: StoredFileMeta): AsyncGenerator<string> {
+  const file = filePaths(work, meta.participant_id, meta.file_sha256).jsonl;
+  const hash = createHash('sha256');
+  for await (const text of wholeLineChunks(file, hash)) yield text;
+  checkHash(meta, file, hash.digest('hex'));
+}
+
+function checkHash(meta: StoredFileMeta, file: string, sha256: string): void {
+  if (meta.jsonl_sha256 !== undefined && sha256 !== meta.jsonl_sha256) {
+    throw new StorageError(`the store was changed after ingest: ${file} no longer has the SHA-256 recorded in its meta (run verify)`);
+  }
+}
+
+async function readSmallFile(file: string): Promise<Buffer | null> {
+  try {
+    const handle = await fs.open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size > WHOLE_FILE_BYTES) return null;
+      const buf = Buffer.allocUnsafe(size);
+      let off = 0;
+      while (off < size) {
+        const { bytesRead } = await handle.read(buf, off, size - off, off);
+        if (bytesRead === 0) break;
+        off += bytesRead;
+      }
+      return buf.subarray(0, off);
+    } finally {
+      await handle.close();
+    }
+  } catch (e) {
+    throw StorageError.wrap('read', file, e);
+  }
+}
+
+/**
+ * Every committed file of `metas`, in order, as `{ index, meta, text }` chunks of whole lines in
+ * the file's format (decode with decodeStoredLines, or parseJsonLines for the raw rows), each
+ * file's bytes checked against its meta's SHA-256 once read through. A file of up to 16 MB is read
+ * whole, up to 4 ahead of the one in use (the disk and the parsing overlap); a larger one is
+ * read in chunks.
+ */
+export async function* streamStoreTexts(work: string, metas: readonly StoredFileMeta[]): AsyncGenerator<{ index: number; meta: StoredFileMeta; text: string }> {
+  const pathOf = (m: StoredFileMeta) => filePaths(work, m.participant_id, m.file_sha256).jsonl;
+  const ahead: Promise<Buffer | null>[] = [];
+  let requested = 0;
+  const request = () => {
+    while (requested < metas.length && ahead.length < READ_AHEAD) {
+      const p = readSmallFile(pathOf(metas[requested]!));
+      // Observed when awaited; a failure of a read ahead must not be unhandled meanwhile.
+      p.catch(() => undefined);
+      ahead.push(p);
+      requested += 1;
+    }
+  };
+  for (let index = 0; index < metas.length; index++) {
+    const meta = metas[index]!;
+    request();
+    const bytes = await ahead.shift()!;
+    request();
+    if (bytes === null) {
+      for await (const text of checkedTexts(work, meta)) yield { index, meta, text };
+      continue;
+    }
+    checkHash(meta, pathOf(meta), createHash('sha256').update(bytes).digest('hex'));
+    yield { index, meta, text: bytes.toString('utf8') };
+  }
 }

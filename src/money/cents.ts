@@ -17,3 +17,11 @@ export function formatCents(cents: bigint): string {
   const digits = (negative ? -cents : cents).toString().padStart(3, '0');
   return `${negative ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`;
 }
+
+/** The same for cents held as a number (a safe integer): no bigint made per amount. */
+export function formatCentsOf(cents: number | bigint): string {
+  if (typeof cents === 'bigint' || !Number.isSafeInteger(cents)) return formatCents(BigInt(cents));
+  const negative = cents < 0;
+  const digits = String(negative ? -cents : cents).padStart(3, '0');
+  return `${negative ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`;
+}

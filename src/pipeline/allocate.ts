@@ -28,9 +28,13 @@ import { buildOutputFiles, OutputFiles } from '../refund/output-files';
 import { MANIFEST_NAME, sha256Hex } from '../refund/manifest';
 import { applicationKey, sortInstructions } from '../refund/settlement';
 import type { Summary } from '../refund/summary';
-import { listStoredFiles, readStoredInstructions } from '../io/store';
-import { allocationDir, archiveOutputFolder, readOutputFolder, writeOutputFolder } from '../io/outputs';
+import { listStoredFiles } from '../io/store';
+import { allocationDir, archiveOutputFolder, readOutputFolder } from '../io/outputs';
+import { FileSinks } from '../io/output-sinks';
+import { compactQuantities } from '../allocate/compact-allocation';
+import { AllocationProgress, BookDerivation, deriveAllocation, deriveLapse, readCompactBook, StoredBook, writeAllocationFiles } from './allocation-files';
 import { ingestInbox, IngestReport } from './ingest';
+import type { FileReport } from './ingest-report';
 import { actorAt, addTransition, BookActor, closeBook, loadBook, recordInbox, rememberInbox } from './book';
 import { arrivalsInInboxes, ingestArrivals } from './close';
 import { InvariantError } from '../domain/errors';
@@ -96,6 +100,8 @@ export interface OutcomeOptions {
    * @defaultValue 'ingest'
    */
   arrivals?: 'ingest' | 'ingested';
+  /** Where the allocation is, for a progress line (cli/progress.ts). */
+  progress?: AllocationProgress;
 }
 
 const storeFingerprint = async (work: string) => (await listStoredFiles(work)).map((m) => `${m.participant_id}/${m.file_sha256}`).join('\n');
@@ -114,7 +120,7 @@ interface Outcome<T> {
  */
 async function planAndClose<T>(
   work: string, offering: Offering, registry: ParticipantRegistry, o: OutcomeOptions,
-  plan: (l: Lifecycle) => OutcomePlan, derive: (instructions: StoredInstruction[]) => T,
+  plan: (l: Lifecycle) => OutcomePlan, derive: (read: StoredBook) => T,
 ): Promise<Outcome<T>> {
   let l = await loadBook(work, offering, o.actor);
   for (const inbox of o.inboxes ?? []) l = rememberInbox(l, inbox);
@@ -123,7 +129,7 @@ async function planAndClose<T>(
   let closed: AllocateReport['closed'] = null;
   const before = await storeFingerprint(work);
   if (planned.kind === 'close-first') {
-    outputs = derive(await readStoredInstructions(work));
+    outputs = derive(await readCompactBook(work, o.progress));
     l = await closeBook(work, l, o.actor);
     const c = viewOf(l).closed!;
     closed = { at: c.at, arrivals: c.arrivals.length, ingest: [] };
@@ -132,7 +138,7 @@ async function planAndClose<T>(
   if (planned.kind === 'already') return { plan: planned, l, closed, outputs: null };
   const ingest = o.arrivals === 'ingested' ? await requireArrivalsIngested(l) : await ingestArrivals(work, l, { offering, registry }, o.actor);
   if (closed) closed.ingest = ingest;
-  if (outputs === null || (await storeFingerprint(work)) !== before) outputs = derive(await readStoredInstructions(work));
+  if (outputs === null || (await storeFingerprint(work)) !== before) outputs = derive(await readCompactBook(work, o.progress));
   return { plan: planned, l, closed, outputs };
 }
 
@@ -144,8 +150,9 @@ async function requireArrivalsIngested(l: Lifecycle): Promise<IngestReport[]> {
 
 /** Steps 3-6: intent, keep the superseded outputs, write, record the final transition. */
 async function writeOutcome(
-  work: string, l: Lifecycle, plan: Extract<OutcomePlan, { kind: 'write' }>, outputs: OutputFiles, actor: BookActor,
+  work: string, l: Lifecycle, plan: Extract<OutcomePlan, { kind: 'write' }>, outputs: BookDerivation, actor: BookActor,
   intent: (supersedes: Supersession | null) => Transition, final: (supersedes: Supersession | null, manifestSha256: string) => Transition,
+  progress?: AllocationProgress,
 ): Promise<void> {
   const replaced = viewOf(l).final;
   let book = l;
@@ -153,9 +160,8 @@ async function writeOutcome(
   if (plan.supersedes && replaced) {
     await archiveOutputFolder(allocationDir(work), path.join(work, plan.supersedes.folder), MANIFEST_NAME, replaced.manifest_sha256);
   }
-  await writeOutputFolder(allocationDir(work), outputs.files);
-  const manifest = outputs.files.find((f) => f.name === MANIFEST_NAME)!;
-  await addTransition(work, book, final(plan.supersedes, sha256Hex(manifest.content)), actor);
+  const written = await writeAllocationFiles(work, outputs, await FileSinks.prepare(allocationDir(work), MANIFEST_NAME), progress);
+  await addTransition(work, book, final(plan.supersedes, sha256Hex(written.manifest)), actor);
 }
 
 async function readSummary(work: string): Promise<Summary> {
@@ -167,14 +173,14 @@ async function readSummary(work: string): Promise<Summary> {
 export async function allocateBook(work: string, p: AllocationParameters, o: OutcomeOptions): Promise<AllocateReport> {
   const record = allocationRecord(p);
   const supersede = o.supersede ?? null;
-  const out = await planAndClose(work, p.offering, p.registry, o, (l) => planAllocation(l, record, supersede), (i) => deriveAllocationOutputs(i, p));
+  const out = await planAndClose(work, p.offering, p.registry, o, (l) => planAllocation(l, record, supersede), (read) => deriveAllocation(read, p));
   const dir = allocationDir(work);
   if (out.plan.kind === 'already') return { dir, summary: await readSummary(work), closed: out.closed, already: out.plan.final, superseded: null };
   if (out.plan.kind !== 'write' || !out.outputs) throw new Error('unreachable: the book was closed above');
   const outputs = out.outputs;
   await writeOutcome(work, out.l, out.plan, outputs, o.actor,
     (supersedes) => ({ ...actorAt(o.actor), to: 'allocating', parameters: record, supersedes }),
-    (supersedes, manifest_sha256) => ({ ...actorAt(o.actor), to: 'allocated', parameters: record, supersedes, book_sha256: outputs.summary.draw.book_sha256, manifest_sha256 }));
+    (supersedes, manifest_sha256) => ({ ...actorAt(o.actor), to: 'allocated', parameters: record, supersedes, book_sha256: outputs.summary.draw.book_sha256, manifest_sha256 }), o.progress);
   return { dir, summary: outputs.summary, closed: out.closed, already: null, superseded: out.plan.supersedes };
 }
 
@@ -191,14 +197,13 @@ export interface PreparedAllocation {
  * demand, a ballot policy the pools' sizes): the plan `preview` shows. Throws UsageError as
  * allocate does.
  */
-export function checkAllocationParameters(instructions: readonly StoredInstruction[], p: AllocationParameters): { sizing: TrancheSizing; valid_applications: number } {
-  const { applications } = selectApplications(instructions);
+export function checkAllocationParameters(read: StoredBook, p: AllocationParameters): { sizing: TrancheSizing; valid_applications: number } {
   const plan = planTheAllocation({
-    quantities: countQuantities(applications), offering: p.offering, finalPrice: p.finalPrice,
+    quantities: compactQuantities(read.book), offering: p.offering, finalPrice: p.finalPrice,
     ...(p.reallocateShares !== null ? { reallocateShares: p.reallocateShares } : {}),
     ...(p.ballotPolicy ? { ballotPolicy: p.ballotPolicy } : {}),
   });
-  return { sizing: plan.sizing, valid_applications: applications.length };
+  return { sizing: plan.sizing, valid_applications: read.book.keyOrder.length };
 }
 
 /**
@@ -220,13 +225,13 @@ export async function prepareAllocation(work: string, p: AllocationParameters, o
 
 /** The offering lapsed: nothing allotted, every amount paid refunded, through the usual files. */
 export async function lapseBook(work: string, p: { offering: Offering; registry: ParticipantRegistry; reason: string }, o: OutcomeOptions): Promise<AllocateReport> {
-  const out = await planAndClose(work, p.offering, p.registry, o, (l) => planLapse(l, p.reason), (i) => deriveLapseOutputs(i, p));
+  const out = await planAndClose(work, p.offering, p.registry, o, (l) => planLapse(l, p.reason), (read) => deriveLapse(read, p));
   const dir = allocationDir(work);
   if (out.plan.kind === 'already') return { dir, summary: await readSummary(work), closed: out.closed, already: out.plan.final, superseded: null };
   if (out.plan.kind !== 'write' || !out.outputs) throw new Error('unreachable: the book was closed above');
   await writeOutcome(work, out.l, out.plan, out.outputs, o.actor,
     (supersedes) => ({ ...actorAt(o.actor), to: 'lapsing', reason: p.reason, supersedes }),
-    (supersedes, manifest_sha256) => ({ ...actorAt(o.actor), to: 'lapsed', reason: p.reason, supersedes, manifest_sha256 }));
+    (supersedes, manifest_sha256) => ({ ...actorAt(o.actor), to: 'lapsed', reason: p.reason, supersedes, manifest_sha256 }), o.progress);
   return { dir, summary: out.outputs.summary, closed: out.closed, already: null, superseded: out.plan.supersedes };
 }
 
@@ -235,9 +240,14 @@ export async function lapseBook(work: string, p: { offering: Offering; registry:
  * incomplete for good), then allocate, in one process. Arguments were checked by the caller
  * before this starts, so a bad final price writes nothing at all.
  */
-export async function runBook(inboxDir: string, work: string, p: AllocationParameters, o: OutcomeOptions): Promise<{ ingest: IngestReport; allocation: AllocateReport }> {
+export async function runBook(
+  inboxDir: string, work: string, p: AllocationParameters, o: OutcomeOptions & { onIngestFile?: (r: FileReport) => void },
+): Promise<{ ingest: IngestReport; allocation: AllocateReport }> {
   await recordInbox(work, await loadBook(work, p.offering, o.actor, true), inboxDir, o.actor);
-  const ingest = await ingestInbox({ offering: p.offering, participants: p.registry, inboxDir, workDir: work, closeLists: true, ...(o.actor.logger ? { logger: o.actor.logger } : {}) });
+  const ingest = await ingestInbox({
+    offering: p.offering, participants: p.registry, inboxDir, workDir: work, closeLists: true,
+    ...(o.actor.logger ? { logger: o.actor.logger } : {}), ...(o.onIngestFile ? { onProgress: o.onIngestFile } : {}),
+  });
   const allocation = await allocateBook(work, p, o);
   return { ingest, allocation };
 }

@@ -7,12 +7,12 @@ import { AllocationRecord, viewOf } from '../book/lifecycle';
 import type { ParticipantRegistry } from '../domain/types';
 import { UsageError } from '../domain/errors';
 import type { Offering } from '../offering/schema';
-import { OUTPUT_FILE_NAMES, OutputFiles } from '../refund/output-files';
-import { readStoredInstructions } from '../io/store';
-import { allocationDir, readOutputFolder } from '../io/outputs';
+import { OUTPUT_FILE_NAMES } from '../refund/output-files';
+import { allocationDir, hashOutputFolder, readOutputFolder } from '../io/outputs';
+import { HashSinks } from '../io/output-sinks';
 import { readLifecycle } from '../io/lifecycle-file';
 import { holdsBook } from './book';
-import { deriveAllocationOutputs, deriveLapseOutputs } from './allocate';
+import { BookDerivation, deriveAllocation, deriveLapse, readCompactBook, writeAllocationFiles } from './allocation-files';
 import { parametersFromRecord, recordFromSummary } from './allocation-parameters';
 
 export type FileVerdict = 'MATCH' | 'DIFFERS' | 'MISSING';
@@ -29,24 +29,27 @@ export async function verifyAllocation(work: string, offering: Offering, registr
   if (!(await holdsBook(work))) throw new UsageError(`--work ${work}: holds no book; nothing to verify`);
   const lifecycle = await readLifecycle(work);
   const final = lifecycle ? viewOf(lifecycle).final : null;
-  const found = await readOutputFolder(allocationDir(work), OUTPUT_FILE_NAMES);
+  const summaryBytes = (await readOutputFolder(allocationDir(work), ['summary.json'])).get('summary.json') ?? null;
   let derived: VerifyReport['derived'];
-  let outputs: OutputFiles;
+  let outputs: BookDerivation;
   if (final?.to === 'lapsed') {
     derived = { kind: 'lapse', reason: final.reason };
-    outputs = deriveLapseOutputs(await readStoredInstructions(work), { offering, registry, reason: final.reason });
+    outputs = deriveLapse(await readCompactBook(work), { offering, registry, reason: final.reason });
   } else {
     // A book allocated before lifecycle records existed has its parameters in summary.json only.
-    if (final === null && !found.get('summary.json')) {
+    if (final === null && !summaryBytes) {
       throw new UsageError(`nothing to verify: the book is ${lifecycle ? viewOf(lifecycle).state : 'open'}, not allocated`);
     }
-    const record = final?.to === 'allocated' ? final.parameters : recordFromSummary(found.get('summary.json'));
+    const record = final?.to === 'allocated' ? final.parameters : recordFromSummary(summaryBytes ?? undefined);
     derived = { kind: 'allocation', parameters: record };
-    outputs = deriveAllocationOutputs(await readStoredInstructions(work), parametersFromRecord(record, offering, registry));
+    outputs = deriveAllocation(await readCompactBook(work), parametersFromRecord(record, offering, registry));
   }
-  const files = outputs.files.map(({ name, content }) => {
-    const bytes = found.get(name);
-    const verdict: FileVerdict = !bytes ? 'MISSING' : bytes.equals(Buffer.from(content, 'utf8')) ? 'MATCH' : 'DIFFERS';
+  // Derived again in a second pass that writes nothing, hashed; each file on disk hashed, streamed.
+  const expected = await writeAllocationFiles(work, outputs, new HashSinks());
+  const found = await hashOutputFolder(allocationDir(work), OUTPUT_FILE_NAMES);
+  const files = expected.files.map(({ name, sha256 }) => {
+    const actual = found.get(name);
+    const verdict: FileVerdict = !actual ? 'MISSING' : actual === sha256 ? 'MATCH' : 'DIFFERS';
     return { name, verdict };
   });
   return { ok: files.every((f) => f.verdict === 'MATCH'), files, derived };

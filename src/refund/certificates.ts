@@ -5,6 +5,7 @@
  * shares (Hong Kong practice: "applied for 1,000,000 shares or more and wholly or partially
  * successful"; only successful applications have a row at all), else POST.
  */
+import type { Channel, StoredInstruction } from '../domain/types';
 import { CERTIFICATE_COLUMNS, CsvRow } from './output-columns';
 import type { Settlement } from './settlement';
 import { neutraliseCell } from './spreadsheet-safe';
@@ -16,13 +17,20 @@ export function deliveryFor(sharesApplied: number, collectMinShares: number | un
   return collectMinShares !== undefined && sharesApplied >= collectMinShares ? 'COLLECT' : 'POST';
 }
 
+/** Whether an instruction has a row: shares allotted on a White Form eIPO application. */
+export function hasCertificate(channel: Channel, sharesAllotted: number): boolean {
+  return sharesAllotted > 0 && channel === 'WHITE_FORM';
+}
+
+export function certificateRow(i: StoredInstruction, sharesAllotted: number, collectMinShares: number | undefined): CertificateRow {
+  return {
+    instruction_ref: neutraliseCell(i.instruction_ref),
+    applicant_name: neutraliseCell(i.applicant_name),
+    shares: String(sharesAllotted),
+    delivery: deliveryFor(i.shares ?? 0, collectMinShares),
+  };
+}
+
 export function buildCertificateRows(settlements: readonly Settlement[], collectMinShares: number | undefined): CertificateRow[] {
-  return settlements
-    .filter((s) => s.shares_allotted > 0 && s.instruction.channel === 'WHITE_FORM')
-    .map((s) => ({
-      instruction_ref: neutraliseCell(s.instruction.instruction_ref),
-      applicant_name: neutraliseCell(s.instruction.applicant_name),
-      shares: String(s.shares_allotted),
-      delivery: deliveryFor(s.instruction.shares ?? 0, collectMinShares),
-    }));
+  return settlements.filter((s) => hasCertificate(s.instruction.channel, s.shares_allotted)).map((s) => certificateRow(s.instruction, s.shares_allotted, collectMinShares));
 }

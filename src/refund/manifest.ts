@@ -24,16 +24,26 @@ export function sha256Hex(content: string): string {
   return createHash('sha256').update(content, 'utf8').digest('hex');
 }
 
-export function renderManifest(stockCode: string, files: readonly OutputFile[], money: MoneyReconciliation, refunds: RefundTotals): string {
+/** A file as the manifest lists it (its bytes already written, or streamed and counted). */
+export interface ManifestEntry {
+  name: string;
+  rows: number;
+  bytes: number;
+  sha256: string;
+  control_totals: Record<string, number | string>;
+}
+
+export function manifestEntry(f: OutputFile): ManifestEntry {
+  return { name: f.name, rows: f.rows, bytes: Buffer.byteLength(f.content, 'utf8'), sha256: sha256Hex(f.content), control_totals: f.control_totals };
+}
+
+export function renderManifest(stockCode: string, files: readonly (OutputFile | ManifestEntry)[], money: MoneyReconciliation, refunds: RefundTotals): string {
   const manifest = {
     stock_code: stockCode,
-    files: files.map((f) => ({
-      name: f.name,
-      rows: f.rows,
-      bytes: Buffer.byteLength(f.content, 'utf8'),
-      sha256: sha256Hex(f.content),
-      control_totals: f.control_totals,
-    })),
+    files: files.map((f) => {
+      const e = 'content' in f ? manifestEntry(f) : f;
+      return { name: e.name, rows: e.rows, bytes: e.bytes, sha256: e.sha256, control_totals: e.control_totals };
+    }),
     money: { total: money.total, by_channel: money.by_channel },
     refunds,
   };

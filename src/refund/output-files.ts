@@ -16,7 +16,7 @@ import { buildRefundRows, refundLedgerContext } from './refunds';
 import { neutraliseCell } from './spreadsheet-safe';
 import { buildBasisRows, buildResultRows } from './results';
 import { settleInstructions } from './settlement';
-import { buildSummary, renderSummary, Summary } from './summary';
+import { buildSummary, countSettlements, renderSummary, Summary } from './summary';
 
 /** The output files in the order they are listed in the manifest (which comes last). */
 export const OUTPUT_FILE_NAMES = [
@@ -61,7 +61,7 @@ export function buildOutputFiles(input: OutputFilesInput): OutputFiles {
   const money = reconcileMoney(settlements, refunds);
   reconcileShares(settlements, { A: allocation.pools.A.allotted_shares, B: allocation.pools.B.allotted_shares });
   const summary = buildSummary({
-    offering, finalPrice: input.finalPrice, reallocateShares: input.reallocateShares, allocation, settlements, money, ...(input.lapse ? { lapse: input.lapse } : {}),
+    offering, finalPrice: input.finalPrice, reallocateShares: input.reallocateShares, allocation, counts: countSettlements(settlements), money, ...(input.lapse ? { lapse: input.lapse } : {}),
   });
   const refundTotals = totalRefunds(refunds, ledger);
   const refundsSummary = buildRefundsSummaryRows(refundTotals, money, neutraliseCell(`${offering.stock_code} ${offering.issuer}`));

@@ -6,6 +6,8 @@
  */
 import { CHANNELS } from '../domain/types';
 import { Decimal, formatMoney } from '../money/money';
+import { parseCents } from '../money/cents';
+import { Cents, CentsSum } from './compact-settlement';
 import { InvariantError } from '../domain/errors';
 import { CsvRow, REFUNDS_SUMMARY_COLUMNS } from './output-columns';
 import type { MoneyReconciliation } from './reconcile';
@@ -32,44 +34,64 @@ export interface RefundTotals {
   by_reason: Record<string, RowsAndAmount>;
 }
 
-type Sum = { rows: number; amount: Decimal };
+type Sum = { rows: number; amount: CentsSum };
 
-function add(map: Map<string, Sum>, key: string, amount: Decimal | null): void {
-  const s = map.get(key) ?? { rows: 0, amount: new Decimal(0) };
+function add(map: Map<string, Sum>, key: string, amount: Cents | null): void {
+  let s = map.get(key);
+  if (s === undefined) map.set(key, (s = { rows: 0, amount: new CentsSum() }));
   s.rows += 1;
-  if (amount !== null) s.amount = s.amount.plus(amount);
-  map.set(key, s);
+  if (amount !== null) s.amount.add(amount);
 }
 
 function ordered(map: Map<string, Sum>, first: readonly string[], unknown: readonly string[] = []): Record<string, RowsAndAmount> {
   const rest = [...map.keys()].filter((k) => !first.includes(k)).sort();
   return Object.fromEntries([...first, ...rest].map((k) => {
-    const s = map.get(k) ?? { rows: 0, amount: new Decimal(0) };
-    return [k, { rows: s.rows, amount: unknown.includes(k) ? null : formatMoney(s.amount) }];
+    const s = map.get(k);
+    return [k, { rows: s?.rows ?? 0, amount: unknown.includes(k) ? null : s?.amount.text() ?? '0.00' }];
   }));
 }
 
-export function totalRefunds(rows: readonly RefundRow[], ctx: RefundLedgerContext): RefundTotals {
-  const byMethod = new Map<string, Sum>();
-  const byChannel = new Map<string, Sum>();
-  const byReason = new Map<string, Sum>();
-  let total = new Decimal(0);
-  for (const r of rows) {
-    const amount = r.method === 'MANUAL' ? null : new Decimal(r.amount);
-    if (amount !== null) total = total.plus(amount);
-    add(byMethod, r.method, amount);
-    add(byChannel, r.channel, amount);
-    add(byReason, r.reason, amount);
+/**
+ * The ledger's totals, row by row as they are written (a streamed refunds.csv adds its rows here
+ * one at a time; totalRefunds adds a list). Amounts in exact cents.
+ */
+export class RefundTotalsAccumulator {
+  private readonly byMethod = new Map<string, Sum>();
+  private readonly byChannel = new Map<string, Sum>();
+  private readonly byReason = new Map<string, Sum>();
+  private readonly total = new CentsSum();
+  private rows = 0;
+
+  /** One row: its method, channel and reason as written, its amount in cents (null for MANUAL). */
+  add(method: string, channel: string, reason: string, amount: Cents | null): void {
+    if (amount !== null) this.total.add(amount);
+    add(this.byMethod, method, amount);
+    add(this.byChannel, channel, amount);
+    add(this.byReason, reason, amount);
+    this.rows += 1;
   }
-  return {
-    currency: ctx.currency,
-    value_date: ctx.value_date,
-    rows: rows.length,
-    amount: formatMoney(total),
-    by_method: ordered(byMethod, REFUND_METHODS, ['MANUAL']),
-    by_channel: ordered(byChannel, CHANNELS),
-    by_reason: ordered(byReason, STANDARD_REASONS),
-  };
+
+  totals(ctx: RefundLedgerContext): RefundTotals {
+    return {
+      currency: ctx.currency,
+      value_date: ctx.value_date,
+      rows: this.rows,
+      amount: this.total.text(),
+      by_method: ordered(this.byMethod, REFUND_METHODS, ['MANUAL']),
+      by_channel: ordered(this.byChannel, CHANNELS),
+      by_reason: ordered(this.byReason, STANDARD_REASONS),
+    };
+  }
+}
+
+export function totalRefunds(rows: readonly RefundRow[], ctx: RefundLedgerContext): RefundTotals {
+  const acc = new RefundTotalsAccumulator();
+  for (const r of rows) {
+    const amount = r.method === 'MANUAL' ? null : parseCents(r.amount);
+    if (r.method !== 'MANUAL' && amount === null) throw new InvariantError(`refund ${r.refund_ref}: amount ${r.amount} is not an amount`);
+    acc.add(r.method, r.channel, r.reason, amount);
+  }
+  return acc.totals(ctx);
 }
 
 export type RefundsSummaryRow = CsvRow<typeof REFUNDS_SUMMARY_COLUMNS>;

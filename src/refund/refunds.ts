@@ -18,13 +18,13 @@
  * date after any bad-weather move, empty when the offering sets none); reason_code (the rejection's
  * code); manual_reason and amount_paid_text for MANUAL rows.
  */
-import type { Participant, ParticipantRegistry } from '../domain/types';
+import type { Participant, ParticipantRegistry, StoredInstruction } from '../domain/types';
 import { ConfigInvalidError } from '../domain/errors';
 import { formatMoney } from '../money/money';
 import type { Offering } from '../offering/schema';
 import { effectiveAfterClose } from '../validate/timetable';
 import { CsvRow, REFUND_COLUMNS } from './output-columns';
-import type { Settlement } from './settlement';
+import type { RefundReason, Settlement } from './settlement';
 import { neutraliseCell, neutraliseNumberText } from './spreadsheet-safe';
 
 export type RefundRow = CsvRow<typeof REFUND_COLUMNS>;
@@ -63,10 +63,9 @@ function participantOf(registry: ParticipantRegistry, id: string): Participant {
   return p;
 }
 
-type Payee = { method: Exclude<RefundMethod, 'MANUAL'>; payee_account: string; payee_name: string };
+export type Payee = { method: Exclude<RefundMethod, 'MANUAL'>; payee_account: string; payee_name: string };
 
-function payee(s: Settlement, registry: ParticipantRegistry): Payee {
-  const i = s.instruction;
+export function payee(i: StoredInstruction, registry: ParticipantRegistry): Payee {
   if (i.channel !== 'WHITE_FORM') {
     const p = participantOf(registry, i.participant_id);
     return { method: 'DIRECT_CREDIT', payee_account: p.designated_bank_account, payee_name: p.name };
@@ -76,8 +75,14 @@ function payee(s: Settlement, registry: ParticipantRegistry): Payee {
   return { method: 'CHEQUE', payee_account: '', payee_name: i.applicant_name };
 }
 
-function ledgerRow(s: Settlement, ref: string, p: Payee, method: RefundMethod, ctx: RefundLedgerContext): RefundRow {
-  const i = s.instruction;
+/** What a ledger row says of the refund: its amount as text (null for a manual one), why, and the rejection's code. */
+export interface LedgerRefund {
+  amount: string | null;
+  refund_reason: RefundReason | null;
+  reason_code: string;
+}
+
+export function ledgerRow(i: StoredInstruction, s: LedgerRefund, ref: string, p: Payee, method: RefundMethod, ctx: RefundLedgerContext): RefundRow {
   const manual = method === 'MANUAL';
   return {
     refund_ref: ref,
@@ -87,7 +92,7 @@ function ledgerRow(s: Settlement, ref: string, p: Payee, method: RefundMethod, c
     method,
     payee_account: neutraliseCell(p.payee_account),
     payee_name: neutraliseCell(p.payee_name),
-    amount: manual || s.refund === null ? '' : formatMoney(s.refund),
+    amount: manual || s.amount === null ? '' : s.amount,
     // A manual refund is always of a rejected instruction: a valid one has a readable amount.
     reason: s.refund_reason ?? 'REJECTED',
     file_seq: String(i.file_seq),
@@ -108,13 +113,14 @@ export function buildRefundRows(settlements: readonly Settlement[], registry: Pa
   const manual: RefundRow[] = [];
   const paid: RefundRow[] = [];
   for (const s of settlements) {
+    const refund: LedgerRefund = { amount: s.refund === null ? null : formatMoney(s.refund), refund_reason: s.refund_reason, reason_code: s.reason_code };
     if (s.refund === null) {
-      manual.push(ledgerRow(s, formatManualRef(manual.length + 1), payee(s, registry), 'MANUAL', ctx));
+      manual.push(ledgerRow(s.instruction, refund, formatManualRef(manual.length + 1), payee(s.instruction, registry), 'MANUAL', ctx));
       continue;
     }
     if (!s.refund.gt(0) || s.refund_reason === null) continue;
-    const p = payee(s, registry);
-    paid.push(ledgerRow(s, formatRefundRef(paid.length + 1), p, p.method, ctx));
+    const p = payee(s.instruction, registry);
+    paid.push(ledgerRow(s.instruction, refund, formatRefundRef(paid.length + 1), p, p.method, ctx));
   }
   return [...manual, ...paid];
 }

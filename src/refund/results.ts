@@ -12,9 +12,9 @@ import { neutraliseCell, neutraliseNumberText } from './spreadsheet-safe';
 export type ResultRow = CsvRow<typeof RESULT_COLUMNS>;
 export type BasisCsvRow = CsvRow<typeof BASIS_COLUMNS>;
 
-/** In the settlements' order, which is the results order. */
-export function buildResultRows(settlements: readonly Settlement[]): ResultRow[] {
-  return settlements.map((s) => ({
+/** One instruction's row (the settled fields as Settlement names them). */
+export function resultRow(s: Pick<Settlement, 'instruction' | 'pool' | 'shares_allotted' | 'status' | 'reason_code'>): ResultRow {
+  return {
     participant_id: neutraliseCell(s.instruction.participant_id),
     instruction_ref: neutraliseCell(s.instruction.instruction_ref),
     channel: s.instruction.channel,
@@ -24,7 +24,12 @@ export function buildResultRows(settlements: readonly Settlement[]): ResultRow[]
     shares_allotted: String(s.shares_allotted),
     status: s.status,
     reason_code: s.reason_code,
-  }));
+  };
+}
+
+/** In the settlements' order, which is the results order. */
+export function buildResultRows(settlements: readonly Settlement[]): ResultRow[] {
+  return settlements.map(resultRow);
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Offering } from '../offering/schema';
 import { formatThousands } from '../money/money';
 import type { MoneyReconciliation } from './reconcile';
 import type { Settlement } from './settlement';
+import type { SettlementCounts } from './compact-settlement';
 
 export interface SummaryInput {
   offering: Offering;
@@ -17,8 +18,8 @@ export interface SummaryInput {
   finalPrice: string | null;
   /** `--reallocate` as given, null when not given. */
   reallocateShares: number | null;
-  allocation: Allocation;
-  settlements: readonly Settlement[];
+  allocation: Pick<Allocation, 'sizing' | 'pools' | 'policy' | 'draw'>;
+  counts: SettlementCounts;
   money: MoneyReconciliation;
   /** The offering lapsed: recorded in the summary (the key is absent otherwise). */
   lapse?: { reason: string };
@@ -52,17 +53,26 @@ function policySummary(p: PoolPolicyOutcome): PoolPolicyOutcome {
   };
 }
 
-function countRejections(settlements: readonly Settlement[]): Record<string, number> {
-  const counts = new Map<string, number>();
-  for (const s of settlements) if (s.status === 'REJECTED') counts.set(s.reason_code, (counts.get(s.reason_code) ?? 0) + 1);
-  return Object.fromEntries([...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+/** What summary.json counts, from a list of settlements. */
+export function countSettlements(settlements: readonly Settlement[]): SettlementCounts {
+  const rejected = new Map<string, number>();
+  let valid = 0;
+  let successful = 0;
+  for (const s of settlements) {
+    if (s.status === 'REJECTED') rejected.set(s.reason_code, (rejected.get(s.reason_code) ?? 0) + 1);
+    else valid += 1;
+    if (s.status === 'ALLOTTED') successful += 1;
+  }
+  return {
+    total: settlements.length, valid, successful, unsuccessful: valid - successful,
+    rejected_by_reason: Object.fromEntries([...rejected.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+  };
 }
 
 export function buildSummary(input: SummaryInput) {
-  const { offering, allocation, settlements, money } = input;
+  const { offering, allocation, counts, money } = input;
   const { sizing, pools } = allocation;
-  const count = (pred: (s: Settlement) => boolean) => settlements.filter(pred).length;
-  const valid = count((s) => s.status !== 'REJECTED');
+  const { valid } = counts;
   return {
     offering: {
       stock_code: offering.stock_code,
@@ -77,15 +87,15 @@ export function buildSummary(input: SummaryInput) {
     reallocation_requested_shares: input.reallocateShares,
     ballot_policy: allocation.policy === undefined ? null : { A: policySummary(allocation.policy.A), B: policySummary(allocation.policy.B) },
     instructions: {
-      total: settlements.length,
+      total: counts.total,
       valid,
-      rejected: settlements.length - valid,
-      rejected_by_reason: countRejections(settlements),
+      rejected: counts.total - valid,
+      rejected_by_reason: counts.rejected_by_reason,
     },
     applications: {
       valid,
-      successful: count((s) => s.status === 'ALLOTTED'),
-      unsuccessful: count((s) => s.status === 'UNSUCCESSFUL'),
+      successful: counts.successful,
+      unsuccessful: counts.unsuccessful,
     },
     demand_shares: sizing.demand_shares,
     subscription_multiple: sizing.subscription_multiple,

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { allocationProgress, progressOn } from '../progress';
 import type { CliIo } from '../cli-io';
 import { openCommandLog } from '../command-log';
 import { loadBallotPolicyFile, loadOfferingFile, loadParticipantsFile } from '../../io/config-files';
@@ -97,9 +98,11 @@ export function registerAllocate(program: Command, io: CliIo): void {
       const actor = actorOf('allocate', opts);
       const report = await withWorkFolder(opts.work, actor, false, async () => {
         const log = openCommandLog(opts.work, 'allocate', opts.log);
+        const progress = progressOn(io);
         try {
-          return await allocateBook(opts.work, params, { actor: { ...actor, logger: log.logger }, supersede, inboxes: opts.inbox ? [opts.inbox] : [] });
+          return await allocateBook(opts.work, params, { progress: allocationProgress(progress), actor: { ...actor, logger: log.logger }, supersede, inboxes: opts.inbox ? [opts.inbox] : [] });
         } finally {
+          progress.end();
           log.flush();
         }
       });

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { allocationProgress, progressOn } from '../progress';
 import type { CliIo } from '../cli-io';
 import { openCommandLog } from '../command-log';
 import { loadOfferingFile, loadParticipantsFile } from '../../io/config-files';
@@ -27,9 +28,11 @@ export function registerLapse(program: Command, io: CliIo): void {
       const actor = actorOf('lapse', opts);
       const report = await withWorkFolder(opts.work, actor, false, async () => {
         const log = openCommandLog(opts.work, 'lapse', opts.log);
+        const progress = progressOn(io);
         try {
-          return await lapseBook(opts.work, { offering, registry, reason: opts.reason }, { actor: { ...actor, logger: log.logger } });
+          return await lapseBook(opts.work, { offering, registry, reason: opts.reason }, { progress: allocationProgress(progress), actor: { ...actor, logger: log.logger } });
         } finally {
+          progress.end();
           log.flush();
         }
       });
