@@ -6,13 +6,13 @@
  * refunds.csv; multiple applications) and on generated books with planted faults and multiple
  * applications, allocated and lapsed, with and without a ballot policy.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { FileSinks, HashSinks } from '../src/io/output-sinks';
 import { readStoredInstructions } from '../src/io/store';
 import { loadOfferingFile, loadParticipantsFile } from '../src/io/config-files';
 import { deriveAllocationOutputs, deriveLapseOutputs } from '../src/pipeline/allocate';
-import { deriveAllocation, deriveLapse, readCompactBook, writeAllocationFiles, BookDerivation } from '../src/pipeline/allocation-files';
+import { deriveAllocation, deriveLapse, readCompactBook, splitPoint, writeAllocationFiles, BookDerivation } from '../src/pipeline/allocation-files';
 import { MANIFEST_NAME, sha256Hex } from '../src/refund/manifest';
 import type { OutputFiles } from '../src/refund/output-files';
 import { copyInbox, OFFERING, PARTICIPANTS, ROOT, runCli, tempDir } from './unit/refund/cli-harness';
@@ -27,16 +27,21 @@ async function ingest(inbox: string, participants: string): Promise<string> {
 }
 
 async function compare(work: string, expected: OutputFiles, derived: BookDerivation): Promise<void> {
-  const dir = path.join(tempDir('streamed-out'), 'allocation');
-  const written = await writeAllocationFiles(work, derived, await FileSinks.prepare(dir, MANIFEST_NAME));
-  expect(written.files.map((f) => f.name)).toEqual(expected.files.map((f) => f.name));
-  for (const f of expected.files) {
-    expect({ name: f.name, text: readFileSync(path.join(dir, f.name), 'utf8') }).toEqual({ name: f.name, text: f.content });
-    expect(written.files.find((w) => w.name === f.name)!.sha256).toBe(sha256Hex(f.content));
+  // On one thread, and with the second half of the book rendered on another (as from 100,000 instructions).
+  for (const threads of [0, 1]) {
+    const dir = path.join(tempDir('streamed-out'), 'allocation');
+    const written = await writeAllocationFiles(work, derived, await FileSinks.prepare(dir, MANIFEST_NAME), undefined, threads);
+    expect(written.files.map((f) => f.name)).toEqual(expected.files.map((f) => f.name));
+    for (const f of expected.files) {
+      expect({ threads, name: f.name, text: readFileSync(path.join(dir, f.name), 'utf8') }).toEqual({ threads, name: f.name, text: f.content });
+      expect(written.files.find((w) => w.name === f.name)!.sha256).toBe(sha256Hex(f.content));
+    }
+    // No part or temporary file is left beside the outputs.
+    expect(readdirSync(dir).sort()).toEqual(expected.files.map((f) => f.name).sort());
+    // The hashing sinks (verify) agree with the files.
+    const hashed = await writeAllocationFiles(work, derived, new HashSinks(), undefined, threads);
+    expect(hashed.files).toEqual(written.files);
   }
-  // The hashing sinks (verify) agree with the files.
-  const hashed = await writeAllocationFiles(work, derived, new HashSinks());
-  expect(hashed.files).toEqual(written.files);
   expect(derived.summary).toEqual(expected.summary);
 }
 
@@ -63,6 +68,9 @@ describe('streamed allocation = in-memory allocation, byte for byte', () => {
     // The sample book exercises the held path: some participant's refs are not in store order.
     expect(Array.from(read.book.order).some((i, r) => i !== r)).toBe(true);
     expect(read.book.manual.length).toBeGreaterThan(0);
+    // The book splits between participants for the second thread.
+    expect(splitPoint(read.book)).toBeGreaterThan(0);
+    expect(splitPoint(read.book)).toBeLessThan(read.book.count);
     await checkBook(work, PARTICIPANTS, '3.85', 'samples-2021');
   }, 60_000);
 

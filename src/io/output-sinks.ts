@@ -8,7 +8,7 @@
  *   HashSinks  nothing written: each file's SHA-256 and size only (`verify`, which writes nothing).
  */
 import { createHash, Hash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { StorageError } from '../domain/errors';
 import { StreamedFile } from './streamed-file';
@@ -16,12 +16,16 @@ import { StreamedFile } from './streamed-file';
 export interface OutputSink {
   /** Appends text; a promise when the caller should wait before writing more. */
   write(text: string): Promise<void> | undefined;
+  /** Appends the bytes of a file (a part rendered by another thread), streamed. */
+  append(file: string): Promise<void>;
   /** Flushes (and fsyncs) and tells the file's SHA-256 and size. */
   finish(): Promise<{ sha256: string; bytes: number }>;
 }
 
 export interface OutputSinks {
   open(name: string): Promise<OutputSink>;
+  /** Where parts rendered by another thread may be written (the output folder), or null: a temporary folder. */
+  readonly partsDir: string | null;
   /** Puts every finished file in place, in this order (the manifest last). */
   commit(names: readonly string[]): Promise<void>;
   /** Removes what was written (nothing of it stays). */
@@ -32,6 +36,9 @@ class FileSink implements OutputSink {
   constructor(readonly file: StreamedFile) {}
   write(text: string): Promise<void> | undefined {
     return this.file.write(text);
+  }
+  append(file: string): Promise<void> {
+    return this.file.append(file);
   }
   async finish(): Promise<{ sha256: string; bytes: number }> {
     const sha256 = await this.file.close();
@@ -44,6 +51,10 @@ const LEFTOVER = /^\..+\.[0-9a-f]{12}\.tmp$/;
 export class FileSinks implements OutputSinks {
   private readonly files = new Map<string, StreamedFile>();
   private constructor(private readonly dir: string) {}
+
+  get partsDir(): string {
+    return this.dir;
+  }
 
   /** Prepares `dir`: created if needed, its manifest (named `manifestName`) and temporary leftovers removed. */
   static async prepare(dir: string, manifestName: string): Promise<FileSinks> {
@@ -99,6 +110,17 @@ class HashSink implements OutputSink {
     this.used += this.buf.write(text, this.used, 'utf8');
     return undefined;
   }
+  async append(file: string): Promise<void> {
+    this.flush();
+    try {
+      for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+        this.hash.update(chunk as Buffer);
+        this.bytes += (chunk as Buffer).length;
+      }
+    } catch (e) {
+      throw new StorageError(`cannot read ${file}: ${(e as Error).message}`);
+    }
+  }
   private flush(): void {
     this.hash.update(this.buf.subarray(0, this.used));
     this.bytes += this.used;
@@ -111,6 +133,7 @@ class HashSink implements OutputSink {
 }
 
 export class HashSinks implements OutputSinks {
+  readonly partsDir = null;
   open(): Promise<OutputSink> {
     return Promise.resolve(new HashSink());
   }

@@ -24,6 +24,11 @@ import { CompactBook, CompactBookBuilder, CompactInput, ManualRefundEntry } from
 import { CHANNELS, Channel, ParticipantRegistry, StoredInstruction } from '../domain/types';
 import { ConfigInvalidError, InvariantError, StorageError } from '../domain/errors';
 import type { Offering } from '../offering/schema';
+import { existsSync, promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { renderRows, RowFileName, RowsTotals, RowsView } from './allocation-rows';
 import { listStoredFiles, storeFormatOf, streamStoreTexts, StoredFileMeta } from '../io/store';
 import { storedFilePaths } from '../io/store-layout';
 import { decodeStoredLines, decodeStoredRow, parseJsonLines } from '../io/stored-row';
@@ -147,28 +152,6 @@ function csv<C extends readonly string[]>(columns: C, row: { readonly [K in C[nu
   return formatCsvRecord(cells);
 }
 
-/** A stream of rows into one file, counted. */
-class RowFile {
-  rows = 0;
-  shares = 0;
-  constructor(readonly name: string, readonly sink: OutputSink) {}
-  async put(text: string, shares = 0): Promise<void> {
-    this.rows += 1;
-    this.shares += shares;
-    const due = this.sink.write(text);
-    if (due) await due;
-  }
-}
-
-/** One instruction's rows in the four per-instruction files (null where it has none). */
-interface Rows {
-  result: string;
-  refund: string | null;
-  deposit: string | null;
-  certificate: string | null;
-  allotted: number;
-}
-
 /** The manual refunds' rows, in results order (M00000001...), from pass 1's list. */
 function manualRows(d: BookDerivation): { text: string; channel: Channel; reason: string }[] {
   const byIndex = new Map<number, ManualRefundEntry>(d.book.manual.map((m) => [m.index, m]));
@@ -189,9 +172,9 @@ function manualRows(d: BookDerivation): { text: string; channel: Channel; reason
  * Pass 2: every output file, streamed into `sinks`, the manifest last; returns the manifest's
  * text and every file's SHA-256. On any failure what was written is removed (sinks.abort) and nothing is renamed.
  */
-export async function writeAllocationFiles(work: string, d: BookDerivation, sinks: OutputSinks, progress?: AllocationProgress): Promise<WrittenFiles> {
+export async function writeAllocationFiles(work: string, d: BookDerivation, sinks: OutputSinks, progress?: AllocationProgress, threads?: number): Promise<WrittenFiles> {
   try {
-    return await writeAll(work, d, sinks, progress);
+    return await writeAll(work, d, sinks, progress, threads);
   } catch (e) {
     await sinks.abort();
     throw e;
@@ -204,96 +187,132 @@ export interface WrittenFiles {
   files: { name: string; sha256: string }[];
 }
 
-async function writeAll(work: string, d: BookDerivation, sinks: OutputSinks, progress?: AllocationProgress): Promise<WrittenFiles> {
+/** Below this many instructions pass 2 stays on one thread (a thread's start costs more than it saves). */
+const SPLIT_MIN_INSTRUCTIONS = 100_000;
+
+/** The participant boundary nearest the middle of the book (the second half goes to another thread). */
+export function splitPoint(book: CompactBook): number {
+  const half = Math.floor(book.count / 2);
+  let best = book.count;
+  for (let i = 1; i < book.count; i++) {
+    if (book.files[book.file[i]!]!.participant_id === book.files[book.file[i - 1]!]!.participant_id) continue;
+    if (Math.abs(i - half) < Math.abs(best - half)) best = i;
+    if (i > half) break;
+  }
+  return best;
+}
+
+/** What rendering needs of [base, end); `copy` for another thread (a view would clone the whole buffer). */
+function rowsView(d: BookDerivation, base: number, end: number, copy: boolean): RowsView {
+  const { book, settlement: s, allocation: a } = d;
+  const part = <T extends { slice(b: number, e: number): T; subarray(b: number, e: number): T }>(x: T) => (copy ? x.slice(base, end) : x.subarray(base, end));
+  const metas: StoredFileMeta[] = [];
+  let first = 0;
+  for (const m of d.metas) {
+    if (first >= base && first < end) metas.push(m);
+    first += m.records;
+  }
+  const bigRefund = new Map<number, bigint>();
+  for (const [i, v] of s.bigRefund) if (i >= base && i < end) bigRefund.set(i, v);
+  return {
+    base, end, metas, files: book.files, file: part(book.file), line: part(book.line), refs: copy ? book.refs.slice(base, end) : book.refs,
+    order: part(book.order), status: part(s.status), code: part(s.code), codes: s.codes, refund: part(s.refund), bigRefund,
+    refundReason: part(s.refundReason), refundSeq: part(s.refundSeq), pool: part(a.pool), allotted: part(a.allotted),
+    registry: new Map(d.registry), ctx: d.ctx, collectMin: d.offering.certificates.collect_in_person_min_shares,
+  };
+}
+
+/** How a worker's code is loaded: the compiled file, or (tests run from the TypeScript sources) through the compiler. */
+function rowsWorkerSource(): { script: string; eval: boolean; extra: Record<string, unknown> } {
+  const compiled = path.join(__dirname, 'allocation-rows-worker.js');
+  if (existsSync(compiled)) return { script: compiled, eval: false, extra: {} };
+  const source = path.join(__dirname, 'allocation-rows-worker.ts');
+  const bootstrap = `
+    const { workerData } = require('node:worker_threads');
+    const fs = require('node:fs');
+    const ts = require(workerData.typescript);
+    require.extensions['.ts'] = (module, filename) => {
+      const out = ts.transpileModule(fs.readFileSync(filename, 'utf8'), { fileName: filename, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+      module._compile(out.outputText, filename);
+    };
+    require(workerData.source);`;
+  return { script: bootstrap, eval: true, extra: { typescript: require.resolve('typescript'), source } };
+}
+
+const ERRORS: Record<string, new (m: string) => Error> = { StorageError, InvariantError, ConfigInvalidError };
+
+/** Renders [view.base, view.end) on a worker thread into part files under `partsDir`. */
+function renderOnThread(work: string, view: RowsView, partsDir: string): { done: Promise<{ totals: RowsTotals; parts: Record<RowFileName, string> }>; stop: () => Promise<void> } {
+  const src = rowsWorkerSource();
+  const worker = new Worker(src.script, { eval: src.eval, workerData: { work, view, partsDir, ...src.extra } });
+  const done = new Promise<{ totals: RowsTotals; parts: Record<RowFileName, string> }>((resolve, reject) => {
+    worker.once('message', (m: { ok: true; totals: RowsTotals; parts: Record<RowFileName, string> } | { ok: false; name: string; message: string }) => {
+      if (m.ok) resolve({ totals: m.totals, parts: m.parts });
+      else reject(new (ERRORS[m.name] ?? InvariantError)(m.message));
+    });
+    worker.once('error', (e) => reject(new InvariantError(`the thread writing the second half of the files stopped: ${e.message}`)));
+    worker.once('exit', (code) => reject(new InvariantError(`the thread writing the second half of the files stopped (exit code ${code})`)));
+  });
+  done.catch(() => undefined);
+  return { done: done.finally(() => void worker.terminate()), stop: async () => void (await worker.terminate()) };
+}
+
+async function writeAll(work: string, d: BookDerivation, sinks: OutputSinks, progress?: AllocationProgress, threads?: number): Promise<WrittenFiles> {
   const { book, settlement, allocation, offering } = d;
-  const collectMin = offering.certificates.collect_in_person_min_shares;
   const open = async (name: string, columns: readonly string[]) => {
-    const f = new RowFile(name, await sinks.open(name));
+    const f = { name, sink: await sinks.open(name), rows: 0, shares: 0 };
     const due = f.sink.write(formatCsvRecord(columns));
     if (due) await due;
     return f;
   };
-  const results = await open('results.csv', RESULT_COLUMNS);
-  const refunds = await open('refunds.csv', REFUND_COLUMNS);
-  const deposits = await open('ccass-deposits.csv', DEPOSIT_COLUMNS);
-  const certificates = await open('certificates.csv', CERTIFICATE_COLUMNS);
+  const files = {
+    results: await open('results.csv', RESULT_COLUMNS),
+    refunds: await open('refunds.csv', REFUND_COLUMNS),
+    deposits: await open('ccass-deposits.csv', DEPOSIT_COLUMNS),
+    certificates: await open('certificates.csv', CERTIFICATE_COLUMNS),
+  };
+  const { results, refunds, deposits, certificates } = files;
   const ledger = new RefundTotalsAccumulator();
   const written = Object.fromEntries(CHANNELS.map((c) => [c, { amount: new CentsSum(), manual: 0 }])) as Record<Channel, { amount: CentsSum; manual: number }>;
 
   for (const m of manualRows(d)) {
-    await refunds.put(m.text);
+    refunds.rows += 1;
+    const due = refunds.sink.write(m.text);
+    if (due) await due;
     ledger.add('MANUAL', m.channel, m.reason, null);
     written[m.channel].manual += 1;
   }
 
-  const rowsOf = (i: number, si: StoredInstruction): Rows => {
-    const allotted = allocation.allotted[i]!;
-    const status = STATUS_OF_CODE[settlement.status[i]!]!;
-    const reason_code = settlement.reasonCode(i);
-    const result = csv(RESULT_COLUMNS, resultRow({ instruction: si, pool: POOL_OF_CODE[allocation.pool[i]!]!, shares_allotted: allotted, status, reason_code }));
-    let refund: string | null = null;
-    const seq = settlement.refundSeq[i]!;
-    const cents = refundCents(settlement, i);
-    if (seq > 0 && cents !== null) {
-      const p = payee(si, d.registry);
-      const amount = formatCentsOf(cents);
-      const row = ledgerRow(si, { amount, refund_reason: REFUND_REASON_OF_CODE[settlement.refundReason[i]!]!, reason_code }, formatRefundRef(seq), p, p.method, d.ctx);
-      refund = csv(REFUND_COLUMNS, row);
-      ledger.add(p.method, si.channel, row.reason, cents);
-      written[si.channel].amount.add(cents);
+  // The second half of the book (whole participants) on another thread, into part files.
+  const split = (threads ?? (book.count >= SPLIT_MIN_INSTRUCTIONS ? 1 : 0)) > 0 ? splitPoint(book) : book.count;
+  let tmp: string | null = null;
+  let other: ReturnType<typeof renderOnThread> | null = null;
+  try {
+    if (split < book.count) {
+      const partsDir = sinks.partsDir ?? (tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'ccass-parts-')));
+      other = renderOnThread(work, rowsView(d, split, book.count, true), partsDir);
     }
-    return {
-      result, refund, allotted,
-      deposit: hasDeposit(si.channel, allotted) ? csv(DEPOSIT_COLUMNS, depositRow(si, allotted)) : null,
-      certificate: hasCertificate(si.channel, allotted) ? csv(CERTIFICATE_COLUMNS, certificateRow(si, allotted, collectMin)) : null,
-    };
-  };
-  const put = async (r: Rows) => {
-    await results.put(r.result, r.allotted);
-    if (r.refund !== null) await refunds.put(r.refund);
-    if (r.deposit !== null) await deposits.put(r.deposit, r.allotted);
-    if (r.certificate !== null) await certificates.put(r.certificate, r.allotted);
-  };
-
-  // Participant blocks of the store: [start, end) in store order; held when not in results order.
-  let i = 0;
-  let block: { start: number; end: number; held: (Rows | undefined)[] | null; rank: Uint32Array | null } | null = null;
-  const startBlock = (start: number) => {
-    const participant = book.files[book.file[start]!]!.participant_id;
-    let end = start;
-    let inOrder = true;
-    while (end < book.count && book.files[book.file[end]!]!.participant_id === participant) {
-      if (book.order[end] !== end) inOrder = false;
-      end += 1;
+    const mine = await renderRows(work, rowsView(d, 0, split, false), { put: (file, text) => files[file].sink.write(text) }, (done) => progress?.('writing the files', done, book.count));
+    const theirs = other ? await other.done : null;
+    for (const t of [mine, ...(theirs ? [theirs.totals] : [])]) {
+      for (const name of ['results', 'refunds', 'deposits', 'certificates'] as const) {
+        files[name].rows += t.rows[name];
+        files[name].shares += t.shares[name];
+      }
+      ledger.merge(t.ledger);
+      for (const c of CHANNELS) written[c].amount.add(BigInt(t.written[c]));
     }
-    let rank: Uint32Array | null = null;
-    if (!inOrder) {
-      rank = new Uint32Array(end - start);
-      for (let r = start; r < end; r++) rank[book.order[r]! - start] = r - start;
-    }
-    return { start, end, held: inOrder ? null : new Array<Rows | undefined>(end - start), rank };
-  };
-  const endBlock = async () => {
-    if (block?.held) for (const r of block.held) await put(r!);
-    block = null;
-  };
-  for await (const { meta, text } of streamStoreTexts(work, d.metas)) {
-    progress?.('writing the files', i, book.count);
-    {
-      for (const si of decodeStoredLines(text, storeFormatOf(meta), meta, storedFilePaths(work, meta.participant_id, meta.file_sha256).jsonl)) {
-        if (i >= book.count || book.refs[i] !== si.instruction_ref || book.line[i] !== si.line) {
-          throw new StorageError(`the store changed during the allocation (${meta.participant_id} file_seq ${meta.file_seq} line ${si.line}); nothing was written`);
-        }
-        if (block === null) block = startBlock(i);
-        const rows = rowsOf(i, si);
-        if (block.held) block.held[block.rank![i - block.start]!] = rows;
-        else await put(rows);
-        i += 1;
-        if (i === block.end) await endBlock();
+    if (theirs) {
+      progress?.('writing the files', split, book.count);
+      for (const name of ['results', 'refunds', 'deposits', 'certificates'] as const) {
+        await files[name].sink.append(theirs.parts[name]);
+        await fs.rm(theirs.parts[name], { force: true });
       }
     }
+  } finally {
+    await other?.stop();
+    if (tmp) await fs.rm(tmp, { recursive: true, force: true });
   }
-  if (i !== book.count) throw new StorageError(`the store changed during the allocation (${i} instructions read, ${book.count} before); nothing was written`);
 
   // The ledger as written adds up to the refunds settled, overall and per channel.
   const money = settlement.money;
@@ -307,7 +326,7 @@ async function writeAll(work: string, d: BookDerivation, sinks: OutputSinks, pro
   if (results.shares !== sharesAllotted) throw new InvariantError(`results.csv allots ${results.shares} shares, the allocation ${sharesAllotted}`);
 
   const entries: ManifestEntry[] = [];
-  const finish = async (f: RowFile, control_totals: Record<string, number | string>) => {
+  const finish = async (f: { name: string; sink: OutputSink; rows: number }, control_totals: Record<string, number | string>) => {
     const { sha256, bytes } = await f.sink.finish();
     entries.push({ name: f.name, rows: f.rows, bytes, sha256, control_totals });
   };

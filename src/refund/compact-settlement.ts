@@ -36,6 +36,9 @@ export interface CompactSettlement {
   status: Uint8Array;
   /** Per instruction: the reason code ('' when none). */
   reasonCode: (i: number) => string;
+  /** The same as data: per instruction an index into `codes`. */
+  code: Uint16Array;
+  codes: string[];
   /** Amount kept, cents. */
   kept: Float64Array;
   /** Refund in cents; -1 for a manual refund; see bigRefund for amounts beyond safe integers (NaN here). */
@@ -222,7 +225,7 @@ export function settleCompact(
   for (const c of CHANNELS) balanced(c, byChannel[c]);
   counts.rejected_by_reason = Object.fromEntries([...rejectedBy.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return {
-    status, reasonCode: (i) => codes[code[i]!]!, kept, refund, bigRefund, refundReason, refundSeq, manualRefunds, paidRefunds,
+    status, reasonCode: (i) => codes[code[i]!]!, code, codes, kept, refund, bigRefund, refundReason, refundSeq, manualRefunds, paidRefunds,
     money: { total: totals(total), by_channel: Object.fromEntries(CHANNELS.map((c) => [c, totals(byChannel[c])])) as Record<Channel, MoneyTotals>, manual_refunds: manual },
     counts,
   };

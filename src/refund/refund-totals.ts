@@ -51,6 +51,15 @@ function ordered(map: Map<string, Sum>, first: readonly string[], unknown: reado
   }));
 }
 
+/** RefundTotalsAccumulator's sums as plain data: per key its rows and cents (as text). */
+export interface SerializedRefundTotals {
+  rows: number;
+  total: string;
+  byMethod: [string, number, string][];
+  byChannel: [string, number, string][];
+  byReason: [string, number, string][];
+}
+
 /**
  * The ledger's totals, row by row as they are written (a streamed refunds.csv adds its rows here
  * one at a time; totalRefunds adds a list). Amounts in exact cents.
@@ -69,6 +78,29 @@ export class RefundTotalsAccumulator {
     add(this.byChannel, channel, amount);
     add(this.byReason, reason, amount);
     this.rows += 1;
+  }
+
+  /** The sums as plain data (they cross threads: pass 2 renders half the book on another). */
+  serialize(): SerializedRefundTotals {
+    const out = (m: Map<string, Sum>) => [...m.entries()].map(([k, s]): [string, number, string] => [k, s.rows, String(s.amount.value())]);
+    return { rows: this.rows, total: String(this.total.value()), byMethod: out(this.byMethod), byChannel: out(this.byChannel), byReason: out(this.byReason) };
+  }
+
+  /** Adds another accumulator's sums (serialize). */
+  merge(o: SerializedRefundTotals): void {
+    const into = (m: Map<string, Sum>, entries: [string, number, string][]) => {
+      for (const [k, rows, cents] of entries) {
+        let s = m.get(k);
+        if (s === undefined) m.set(k, (s = { rows: 0, amount: new CentsSum() }));
+        s.rows += rows;
+        s.amount.add(BigInt(cents));
+      }
+    };
+    into(this.byMethod, o.byMethod);
+    into(this.byChannel, o.byChannel);
+    into(this.byReason, o.byReason);
+    this.total.add(BigInt(o.total));
+    this.rows += o.rows;
   }
 
   totals(ctx: RefundLedgerContext): RefundTotals {

@@ -1,0 +1,167 @@
+/**
+ * Pass 2's rows for a range of the book (allocation-files.ts): the stored instructions of the
+ * range's files read again, each one's rows in results.csv, refunds.csv (R rows), ccass-deposits.csv
+ * and certificates.csv rendered as it comes and put in results order (a participant whose refs are
+ * not in store order is held and put in order at its last file). The range is whole participants,
+ * so two ranges' outputs, one after the other, are the outputs of both.
+ *
+ * A RowsView carries what rendering needs of the range in typed arrays and plain data, so it can be
+ * handed to a worker thread (allocation-rows-worker.ts): the embedded allocation renders the first
+ * half of the book on its own thread and the second on another, on two cores.
+ */
+import type { CompactFile } from '../allocate/compact-book';
+import { POOL_OF_CODE } from '../allocate/compact-allocation';
+import { CHANNELS, Channel, Participant, StoredInstruction } from '../domain/types';
+import { StorageError } from '../domain/errors';
+import { formatCentsOf } from '../money/cents';
+import { certificateRow, hasCertificate } from '../refund/certificates';
+import { Cents, CentsSum, REFUND_REASON_OF_CODE, STATUS_OF_CODE } from '../refund/compact-settlement';
+import { depositRow, hasDeposit } from '../refund/deposits';
+import { CERTIFICATE_COLUMNS, DEPOSIT_COLUMNS, REFUND_COLUMNS, RESULT_COLUMNS } from '../refund/output-columns';
+import { RefundTotalsAccumulator, SerializedRefundTotals } from '../refund/refund-totals';
+import { formatRefundRef, ledgerRow, payee, RefundLedgerContext } from '../refund/refunds';
+import { resultRow } from '../refund/results';
+import { formatCsvRecord } from '../treasury/csv-record';
+import { storeFormatOf, streamStoreTexts, StoredFileMeta } from '../io/store';
+import { storedFilePaths } from '../io/store-layout';
+import { decodeStoredLines } from '../io/stored-row';
+
+/** The instructions [base, end) of the book, their settlement and allotments, as rendering reads them. */
+export interface RowsView {
+  base: number;
+  end: number;
+  /** The committed files holding [base, end), in store order. */
+  metas: StoredFileMeta[];
+  files: CompactFile[];
+  /** Indexed by instruction - base. */
+  file: Uint32Array;
+  line: Float64Array;
+  refs: string[];
+  /** Results order over the range: rank - base -> instruction (absolute). */
+  order: Uint32Array;
+  status: Uint8Array;
+  code: Uint16Array;
+  codes: string[];
+  refund: Float64Array;
+  /** Refunds beyond safe integers, by instruction (absolute). */
+  bigRefund: Map<number, bigint>;
+  refundReason: Uint8Array;
+  refundSeq: Uint32Array;
+  pool: Uint8Array;
+  allotted: Float64Array;
+  registry: Map<string, Participant>;
+  ctx: RefundLedgerContext;
+  collectMin: number | undefined;
+}
+
+export type RowFileName = 'results' | 'refunds' | 'deposits' | 'certificates';
+
+export interface RowsOut {
+  /** One row of a file; `shares` counted for the file's control total. */
+  put(file: RowFileName, text: string, shares: number): Promise<void> | undefined;
+}
+
+/** What a range's rows add up to, in plain data (it crosses threads). */
+export interface RowsTotals {
+  rows: Record<RowFileName, number>;
+  shares: Record<RowFileName, number>;
+  ledger: SerializedRefundTotals;
+  /** Refunds written per channel, cents as text. */
+  written: Record<Channel, string>;
+}
+
+function csv<C extends readonly string[]>(columns: C, row: { readonly [K in C[number]]: string }): string {
+  const cells: string[] = new Array(columns.length);
+  for (let k = 0; k < columns.length; k++) cells[k] = row[columns[k] as C[number]];
+  return formatCsvRecord(cells);
+}
+
+interface Rows {
+  result: string;
+  refund: string | null;
+  deposit: string | null;
+  certificate: string | null;
+  allotted: number;
+}
+
+/** Renders the range's rows into `out`, in results order; returns what they add up to. */
+export async function renderRows(work: string, v: RowsView, out: RowsOut, progress?: (done: number) => void): Promise<RowsTotals> {
+  const ledger = new RefundTotalsAccumulator();
+  const written = Object.fromEntries(CHANNELS.map((c) => [c, new CentsSum()])) as Record<Channel, CentsSum>;
+  const rows: Record<RowFileName, number> = { results: 0, refunds: 0, deposits: 0, certificates: 0 };
+  const shares: Record<RowFileName, number> = { results: 0, refunds: 0, deposits: 0, certificates: 0 };
+  const put = async (file: RowFileName, text: string, n: number) => {
+    rows[file] += 1;
+    shares[file] += n;
+    const due = out.put(file, text, n);
+    if (due) await due;
+  };
+  const at = (i: number) => i - v.base;
+
+  const rowsOf = (i: number, si: StoredInstruction): Rows => {
+    const k = at(i);
+    const allotted = v.allotted[k]!;
+    const reason_code = v.codes[v.code[k]!]!;
+    const result = csv(RESULT_COLUMNS, resultRow({ instruction: si, pool: POOL_OF_CODE[v.pool[k]!]!, shares_allotted: allotted, status: STATUS_OF_CODE[v.status[k]!]!, reason_code }));
+    let refund: string | null = null;
+    const seq = v.refundSeq[k]!;
+    const r = v.refund[k]!;
+    if (seq > 0 && r !== -1) {
+      const cents: Cents = Number.isNaN(r) ? v.bigRefund.get(i)! : r;
+      const p = payee(si, v.registry);
+      const row = ledgerRow(si, { amount: formatCentsOf(cents), refund_reason: REFUND_REASON_OF_CODE[v.refundReason[k]!]!, reason_code }, formatRefundRef(seq), p, p.method, v.ctx);
+      refund = csv(REFUND_COLUMNS, row);
+      ledger.add(p.method, si.channel, row.reason, cents);
+      written[si.channel].add(cents);
+    }
+    return {
+      result, refund, allotted,
+      deposit: hasDeposit(si.channel, allotted) ? csv(DEPOSIT_COLUMNS, depositRow(si, allotted)) : null,
+      certificate: hasCertificate(si.channel, allotted) ? csv(CERTIFICATE_COLUMNS, certificateRow(si, allotted, v.collectMin)) : null,
+    };
+  };
+  const putRows = async (r: Rows) => {
+    await put('results', r.result, r.allotted);
+    if (r.refund !== null) await put('refunds', r.refund, 0);
+    if (r.deposit !== null) await put('deposits', r.deposit, r.allotted);
+    if (r.certificate !== null) await put('certificates', r.certificate, r.allotted);
+  };
+
+  // Participant blocks [start, end) in store order; held when not in results order.
+  let i = v.base;
+  let block: { start: number; end: number; held: (Rows | undefined)[] | null; rank: Uint32Array | null } | null = null;
+  const startBlock = (start: number) => {
+    const participant = v.files[v.file[at(start)]!]!.participant_id;
+    let end = start;
+    let inOrder = true;
+    while (end < v.end && v.files[v.file[at(end)]!]!.participant_id === participant) {
+      if (v.order[at(end)] !== end) inOrder = false;
+      end += 1;
+    }
+    let rank: Uint32Array | null = null;
+    if (!inOrder) {
+      rank = new Uint32Array(end - start);
+      for (let r = start; r < end; r++) rank[v.order[at(r)]! - start] = r - start;
+    }
+    return { start, end, held: inOrder ? null : new Array<Rows | undefined>(end - start), rank };
+  };
+  for await (const { meta, text } of streamStoreTexts(work, v.metas)) {
+    progress?.(i - v.base);
+    for (const si of decodeStoredLines(text, storeFormatOf(meta), meta, storedFilePaths(work, meta.participant_id, meta.file_sha256).jsonl)) {
+      if (i >= v.end || v.refs[at(i)] !== si.instruction_ref || v.line[at(i)] !== si.line) {
+        throw new StorageError(`the store changed during the allocation (${meta.participant_id} file_seq ${meta.file_seq} line ${si.line}); nothing was written`);
+      }
+      if (block === null) block = startBlock(i);
+      const r = rowsOf(i, si);
+      if (block.held) block.held[block.rank![i - block.start]!] = r;
+      else await putRows(r);
+      i += 1;
+      if (i === block.end) {
+        if (block.held) for (const h of block.held) await putRows(h!);
+        block = null;
+      }
+    }
+  }
+  if (i !== v.end) throw new StorageError(`the store changed during the allocation (${i - v.base} instructions read of ${v.end - v.base}); nothing was written`);
+  return { rows, shares, ledger: ledger.serialize(), written: Object.fromEntries(CHANNELS.map((c) => [c, String(written[c].value())])) as Record<Channel, string> };
+}
