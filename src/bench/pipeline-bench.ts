@@ -268,6 +268,27 @@ async function ownRedis(dir: string): Promise<OwnRedis> {
   };
 }
 
+/**
+ * When the workers finished their jobs, from their logs (pino's `time`, one "job done" line a
+ * job): the last ingest job, then the allocate and export jobs, in seconds from the start.
+ */
+function jobPhases(logs: string, t0Ms: number): string {
+  const last = new Map<string, number>();
+  for (const f of readdirSync(logs)) {
+    for (const line of readFileSync(path.join(logs, f), 'utf8').split('\n')) {
+      if (!line.includes('"job done"')) continue;
+      try {
+        const l = JSON.parse(line) as { queue?: string; time?: number };
+        if (l.queue && typeof l.time === 'number') last.set(l.queue, Math.max(last.get(l.queue) ?? 0, l.time));
+      } catch {
+        // a line cut by a killed process
+      }
+    }
+  }
+  const at = (q: string) => (last.has(q) ? `${((last.get(q)! - t0Ms) / 1000).toFixed(1)} s` : '?');
+  return `; jobs done: the last ingest at ${at('ingest')}, allocate at ${at('allocate')}, export at ${at('export')}`;
+}
+
 interface ModeMeasured extends Measured {
   /** "name sha256" of every allocation file. */
   allocation: string[];
@@ -290,6 +311,7 @@ async function bullmqMode(label: string, workers: number, dir: string, inbox: st
   try {
     process.stderr.write(`bench: ${label} ... (load average ${loadAverage()}; Redis ${redis.url})\n`);
     const t0 = process.hrtime.bigint();
+    const t0Ms = Date.now();
     const stopTicker = ticker(label, t0);
     let close: Child | null = null;
     try {
@@ -322,6 +344,7 @@ async function bullmqMode(label: string, workers: number, dir: string, inbox: st
     }));
     const watchPeak = (await started[0]!.done).rss;
     const closePeak = close ? (await close.done).rss : null;
+    const phases = jobPhases(logs, t0Ms);
     const known = peaks.filter((p): p is number => p !== null);
     const manifest = path.join(work, 'allocation', 'manifest.json');
     if (!existsSync(manifest)) throw new Error(`${label}: close --wait exited 0 but ${manifest} is missing`);
@@ -330,7 +353,7 @@ async function bullmqMode(label: string, workers: number, dir: string, inbox: st
       rss: known.length === peaks.length ? Math.max(...known) : null,
       stdout: close?.stdout() ?? '',
       allocation: manifestFiles(readFileSync(manifest, 'utf8')),
-      detail: `peak RSS of the worker processes ${peaks.map(megabytes).join(', ')}; watch --once ${megabytes(watchPeak)}, close --wait ${megabytes(closePeak)}; Redis ${redisMemory}`,
+      detail: `peak RSS of the worker processes ${peaks.map(megabytes).join(', ')}; watch --once ${megabytes(watchPeak)}, close --wait ${megabytes(closePeak)}; Redis ${redisMemory}${phases}`,
     };
   } finally {
     for (const c of started) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');

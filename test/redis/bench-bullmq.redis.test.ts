@@ -29,7 +29,7 @@ describe('npm run bench: the BullMQ modes', () => {
     expect(table.map((l) => l.split(' | ')[0])).toEqual(['| step', '| floor: bare csv-parse of the D lines, one thread', '| run (ingest, lists closed, then allocate)', '| BullMQ, 1 worker process', '| BullMQ, 2 worker processes']);
     expect(table[3]).toMatch(/^\| BullMQ, 1 worker process \| [0-9.]+ s \| [0-9,]+ \| [0-9,]+ MB \| [0-9.]+ \| [0-9.]+ [0-9.]+ [0-9.]+ \|$/);
     expect(table[4]).toMatch(/^\| BullMQ, 2 worker processes \| [0-9.]+ s \| [0-9,]+ \| [0-9,]+ MB \| [0-9.]+ \|/);
-    expect(r.stdout).toMatch(/^- BullMQ, 1 worker process: peak RSS of the worker processes [0-9,]+ MB; watch --once [0-9,]+ MB, close --wait [0-9,]+ MB; Redis used_memory_peak [0-9,]+ MB, .*; allocation identical to the run step's \(7 files, sha256 in manifest.json\)$/m);
+    expect(r.stdout).toMatch(/^- BullMQ, 1 worker process: peak RSS of the worker processes [0-9,]+ MB; watch --once [0-9,]+ MB, close --wait [0-9,]+ MB; Redis used_memory_peak [0-9,]+ MB, used_memory_rss [0-9,]+ MB; jobs done: the last ingest at [0-9.]+ s, allocate at [0-9.]+ s, export at [0-9.]+ s; allocation identical to the run step's \(7 files, sha256 in manifest.json\)$/m);
     expect(r.stdout).toMatch(/^- BullMQ, 2 worker processes: peak RSS of the worker processes [0-9,]+ MB, [0-9,]+ MB; .*; allocation identical to the run step's \(7 files/m);
     // The largest worker's peak is the row's.
     const workers = /^- BullMQ, 2 worker processes: peak RSS of the worker processes ([0-9,]+) MB, ([0-9,]+) MB/m.exec(r.stdout)!.slice(1).map((x) => Number(x.replace(/,/g, '')));
