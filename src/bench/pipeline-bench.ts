@@ -26,6 +26,7 @@
  *             folder as run-allocation-manifest.json, so `--steps floor,bullmq1,bullmq2` compares
  *             with the `run` of an earlier bench of the same book; with none, the modes are
  *             compared with each other). A difference is a failure of the benchmark (exit code 1).
+ *             Measured figures: docs/performance.md, "BullMQ mode".
  *
  * `--steps` picks the steps (the floor always runs; the ratio is to it). It prints a table (wall
  * time, instructions a second, peak RSS, ratio to the floor), the machine, its load average at
