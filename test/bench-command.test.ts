@@ -1,6 +1,7 @@
 /**
  * Issue 9: `npm run bench` runs end to end on a tiny book (no timing is asserted: figures are for
  * docs/performance.md, measured by hand). Runs the compiled benchmark (dist/, built by `npm test`).
+ * The steps that need Redis (bullmq1, bullmq2) are left out here: test/redis/bench-bullmq.redis.test.ts.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -16,12 +17,12 @@ describe('npm run bench', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('generates the book once, times every step as a child and prints the table', () => {
-    const run = () => spawnSync(process.execPath, [path.join(ROOT, 'dist/bench/pipeline-bench.js'), '--instructions', '300', '--dir', dir], { encoding: 'utf8' });
+    const run = () => spawnSync(process.execPath, [path.join(ROOT, 'dist/bench/pipeline-bench.js'), '--instructions', '300', '--dir', dir, '--steps', 'floor,ingest,allocate,run'], { encoding: 'utf8' });
     const first = run();
     expect(first.status).toBe(0);
     const rows = first.stdout.split('\n').filter((l) => l.startsWith('| '));
     expect(rows.map((r) => r.split(' | ')[0])).toEqual([
-      '| step', '| floor: bare csv-parse of the D lines, one thread', '| ingest', '| allocate', '| run (ingest, lists closed, then allocate)', '| BullMQ, 1 worker process', '| BullMQ, 2 worker processes',
+      '| step', '| floor: bare csv-parse of the D lines, one thread', '| ingest', '| allocate', '| run (ingest, lists closed, then allocate)',
     ]);
     expect(rows[1]).toMatch(/^\| floor: .* \| [0-9.]+ s \| [0-9,]+ \| [0-9,]+ MB \| 1\.00 \|/);
     expect(rows[2]).toMatch(/^\| ingest \| [0-9.]+ s \| [0-9,]+ \| [0-9,]+ MB \| [0-9.]+ \|/);
@@ -35,5 +36,15 @@ describe('npm run bench', () => {
     expect(again.stdout).toContain('kept from an earlier run');
     expect(readdirSync(dir)).toEqual(['book-300-bench']);
     expect(existsSync(path.join(dir, 'book-300-bench/manifest.json'))).toBe(true);
+    // The run step's allocation manifest is kept beside the book (the BullMQ modes' reference).
+    expect(readdirSync(path.join(dir, 'book-300-bench')).sort()).toEqual(['inbox', 'manifest.json', 'participants.csv', 'planted.csv', 'run-allocation-manifest.json']);
+  });
+
+  it('refuses unknown steps and a list without the floor', () => {
+    for (const steps of ['floor,bullmq3', 'run,bullmq1']) {
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/bench/pipeline-bench.js'), '--instructions', '300', '--dir', dir, '--steps', steps], { encoding: 'utf8' });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('--steps: a list of floor, ingest, allocate, run, bullmq1, bullmq2, the floor included');
+    }
   });
 });

@@ -1,7 +1,7 @@
 /**
- * The pipeline benchmark, run by hand (never by `npm test`; a test runs it on a tiny book):
+ * The pipeline benchmark, run by hand (never by `npm test`; tests run it on a tiny book):
  *
- *   npm run bench [-- --instructions N] [--dir DIR] [--seed TEXT] [--steps floor,ingest,allocate,run]
+ *   npm run bench [-- --instructions N] [--dir DIR] [--seed TEXT] [--steps floor,ingest,allocate,run,bullmq1,bullmq2]
  *
  * In one run: a book of N instructions (default 1,000,000) written by `ccass-batch generate`
  * (deterministic; kept in DIR, default <tmp>/ccass-bench, and reused), then each step as a child
@@ -11,16 +11,35 @@
  *   ingest    `ccass-batch ingest` of a copy of the inbox
  *   allocate  `ccass-batch allocate` of that work folder
  *   run       `ccass-batch run` (ingest with the lists closed, then allocate) of another copy
- *   BullMQ    workers on Redis with 1 and 2 worker processes, when the CLI has a `worker` command
+ *   bullmq1   the BullMQ mode with 1 worker process, bullmq2 with 2 (docs/redis.md): a fresh work
+ *             folder, a copy of the inbox and a redis-server of its own (from the `redis-server`
+ *             binary on the PATH, on a free port of 127.0.0.1, with the settings the workers
+ *             require: appendonly yes, appendfsync everysec, maxmemory-policy noeviction; its
+ *             files in the mode's folder; started before and stopped after the timing). Timed as
+ *             one step, from the first command to the exit of the last: `watch --once` and the N
+ *             `worker` processes started together, then `close --final-price --seed --wait` as
+ *             soon as the watcher has queued the inbox and exited; the workers are then stopped
+ *             by SIGTERM. Peak RSS: the largest of the worker processes' peaks (the watcher's,
+ *             close's and Redis's memory are given under the table). The allocation must be the
+ *             embedded `run`'s: the name and sha256 of every file listed by
+ *             allocation/manifest.json are compared with the `run` step's (kept in the book's
+ *             folder as run-allocation-manifest.json, so `--steps floor,bullmq1,bullmq2` compares
+ *             with the `run` of an earlier bench of the same book; with none, the modes are
+ *             compared with each other). A difference is a failure of the benchmark (exit code 1).
+ *             Measured figures: docs/performance.md, "BullMQ mode".
  *
- * It prints a table (wall time, instructions a second, peak RSS, ratio to the floor), the machine,
- * its load average at each step, and the store's size a record. Progress is shown on stderr
- * while it runs (a line per step; on a terminal, the seconds of the step in progress).
+ * `--steps` picks the steps (the floor always runs; the ratio is to it). It prints a table (wall
+ * time, instructions a second, peak RSS, ratio to the floor), the machine, its load average at
+ * each step, and the store's size a record. Progress is shown on stderr while it runs (a line per
+ * step; on a terminal, the seconds of the step in progress). Every child is ended by its pid when
+ * the benchmark ends or is stopped (SIGINT, SIGTERM).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Redis } from 'ioredis';
 import { progressOn } from '../cli/progress';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -29,7 +48,14 @@ const OFFERING = path.join(ROOT, 'samples', 'offerings', '0020-sensetime-2021.js
 const PRICE = '3.85';
 const progress = progressOn({ stderr: (t) => void process.stderr.write(t), stderrIsTTY: process.stderr.isTTY === true });
 
-const STEPS = ['floor', 'ingest', 'allocate', 'run'] as const;
+/** The BullMQ modes (issue 9 part 4): step name, row, worker processes. */
+const BULLMQ_MODES = [
+  { step: 'bullmq1', row: 'BullMQ, 1 worker process', workers: 1 },
+  { step: 'bullmq2', row: 'BullMQ, 2 worker processes', workers: 2 },
+] as const;
+const STEPS = ['floor', 'ingest', 'allocate', 'run', ...BULLMQ_MODES.map((m) => m.step)] as const;
+/** The `run` step's allocation/manifest.json, kept in the book's folder for later benches. */
+const RUN_MANIFEST = 'run-allocation-manifest.json';
 
 interface Options {
   instructions: number;
@@ -60,34 +86,78 @@ interface Measured {
 
 const loadAverage = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
+const megabytes = (bytes: number | null) => (bytes === null ? '?' : `${thousands(bytes / 1e6)} MB`);
+const since = (started: bigint) => Number(process.hrtime.bigint() - started) / 1e9;
 
-/** Runs `node [-r peak-rss] args` as a child, timed; throws with the end of its stderr when it fails. */
-function measure(label: string, args: string[]): Promise<Measured> {
-  const rssFile = path.join(os.tmpdir(), `ccass-bench-rss-${process.pid}-${label.replace(/\W+/g, '-')}`);
+/** Every child still running, ended by its pid when the benchmark ends or is stopped. */
+const live = new Set<ChildProcess>();
+function endChildren(): void {
+  for (const c of live) c.kill('SIGKILL');
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    endChildren();
+    process.stderr.write(`bench: stopped by ${signal}\n`);
+    process.exit(130);
+  });
+}
+
+interface Child {
+  child: ChildProcess;
+  stdout: () => string;
+  /** The end of its stderr. */
+  stderr: () => string;
+  /** Its exit code (null: a signal), and its peak RSS in bytes when it wrote it (null otherwise). */
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; rss: number | null }>;
+}
+
+let children = 0;
+/** Starts `node -r peak-rss args` (any executable with `exe`): its peak RSS is written at its exit. */
+function startChild(label: string, args: string[], exe?: string): Child {
+  children += 1;
+  const rssFile = path.join(os.tmpdir(), `ccass-bench-rss-${process.pid}-${children}-${label.replace(/\W+/g, '-')}`);
   rmSync(rssFile, { force: true });
-  process.stderr.write(`bench: ${label} ... (load average ${loadAverage()})\n`);
-  const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['-r', path.join(__dirname, 'peak-rss.js'), ...args], { env: { ...process.env, BENCH_RSS_FILE: rssFile }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = exe
+    ? spawn(exe, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, ['-r', path.join(__dirname, 'peak-rss.js'), ...args], { env: { ...process.env, BENCH_RSS_FILE: rssFile }, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
-  const ticker = setInterval(() => progress.update(`bench: ${label}: ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(0)} s`), 1000);
-  return new Promise((resolve, reject) => {
-    child.on('close', (code) => {
-      clearInterval(ticker);
-      progress.end();
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (code !== 0) {
-        reject(new Error(`${label} failed (exit code ${code}):\n${stderr}`));
-        return;
-      }
+  child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; rss: number | null }>((resolve) => {
+    child.once('error', (e) => { stderr += `\n${label}: ${e.message}`; });
+    child.once('close', (code, signal) => {
+      live.delete(child);
       const kb = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) : NaN;
       rmSync(rssFile, { force: true });
-      process.stderr.write(`bench: ${label}: ${seconds.toFixed(2)} s\n`);
-      resolve({ seconds, rss: Number.isFinite(kb) ? kb * 1024 : null, stdout });
+      resolve({ code, signal, rss: Number.isFinite(kb) ? kb * 1024 : null });
     });
   });
+  return { child, stdout: () => stdout, stderr: () => stderr, done };
+}
+
+/** The seconds of the step in progress on a terminal; stop() ends the line. */
+function ticker(label: string, started: bigint): () => void {
+  const timer = setInterval(() => progress.update(`bench: ${label}: ${since(started).toFixed(0)} s`), 1000);
+  return () => {
+    clearInterval(timer);
+    progress.end();
+  };
+}
+
+/** Runs `node [-r peak-rss] args` as a child, timed; throws with the end of its stderr when it fails. */
+async function measure(label: string, args: string[]): Promise<Measured> {
+  process.stderr.write(`bench: ${label} ... (load average ${loadAverage()})\n`);
+  const started = process.hrtime.bigint();
+  const stop = ticker(label, started);
+  const c = startChild(label, args);
+  const r = await c.done;
+  stop();
+  const seconds = since(started);
+  if (r.code !== 0) throw new Error(`${label} failed (exit code ${r.code ?? r.signal}):\n${c.stderr()}`);
+  process.stderr.write(`bench: ${label}: ${seconds.toFixed(2)} s\n`);
+  return { seconds, rss: r.rss, stdout: c.stdout() };
 }
 
 function folderBytes(dir: string): { bytes: number; files: number } {
@@ -114,21 +184,193 @@ function hasCommand(name: string): boolean {
   return new RegExp(`^\\s+${name}\\b`, 'm').test(help.stdout ?? '');
 }
 
+/** Whether an executable is on the PATH. */
+function onPath(exe: string): boolean {
+  return (process.env.PATH ?? '').split(path.delimiter).some((d) => d !== '' && existsSync(path.join(d, exe)));
+}
+
+/** "name sha256" of every file allocation/manifest.json lists, in its order. */
+function manifestFiles(manifestJson: string): string[] {
+  const m = JSON.parse(manifestJson) as { files?: { name: string; sha256: string }[] };
+  if (!Array.isArray(m.files) || m.files.length === 0) throw new Error('allocation/manifest.json lists no file');
+  return m.files.map((f) => `${f.name} ${f.sha256}`);
+}
+
+/** The files whose name or sha256 differ between two manifests' lists (empty: identical). */
+function differences(a: readonly string[], b: readonly string[]): string[] {
+  const names = (l: readonly string[]) => l.map((x) => x.split(' ')[0]!);
+  const all = [...new Set([...names(a), ...names(b)])];
+  return all.filter((n) => a.find((x) => x.startsWith(`${n} `)) !== b.find((x) => x.startsWith(`${n} `)));
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface OwnRedis {
+  url: string;
+  /** used_memory_peak and used_memory_rss of its INFO, read before it stops. */
+  memory(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** A redis-server of the mode's own, on a free port, its files in `dir`; throws when it does not answer in 10 s. */
+async function ownRedis(dir: string): Promise<OwnRedis> {
+  mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const url = `redis://127.0.0.1:${port}`;
+  const server = startChild(`redis-server-${port}`, [
+    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec',
+    '--maxmemory-policy', 'noeviction', '--daemonize', 'no', '--logfile', '',
+  ], 'redis-server');
+  const client = () => new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 1000 });
+  const started = Date.now();
+  for (;;) {
+    const r = client();
+    r.on('error', () => undefined);
+    const ok = await r.connect().then(() => r.ping()).then((p) => p === 'PONG', () => false);
+    r.disconnect();
+    if (ok) break;
+    if (server.child.exitCode !== null || Date.now() - started > 10_000) {
+      server.child.kill('SIGKILL');
+      throw new Error(`redis-server on port ${port} did not answer: ${server.stdout().slice(-300)}${server.stderr().slice(-300)}`);
+    }
+    await sleep(50);
+  }
+  return {
+    url,
+    async memory() {
+      const r = client();
+      r.on('error', () => undefined);
+      try {
+        await r.connect();
+        const info = await r.info('memory');
+        const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? NaN);
+        return `used_memory_peak ${megabytes(field('used_memory_peak'))}, used_memory_rss ${megabytes(field('used_memory_rss'))}`;
+      } catch {
+        return 'memory unknown';
+      } finally {
+        r.disconnect();
+      }
+    },
+    async stop() {
+      if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGTERM');
+      await server.done;
+    },
+  };
+}
+
+/**
+ * When the workers finished their jobs, from their logs (pino's `time`, one "job done" line a
+ * job): the last ingest job, then the allocate and export jobs, in seconds from the start.
+ */
+function jobPhases(logs: string, t0Ms: number): string {
+  const last = new Map<string, number>();
+  for (const f of readdirSync(logs)) {
+    for (const line of readFileSync(path.join(logs, f), 'utf8').split('\n')) {
+      if (!line.includes('"job done"')) continue;
+      try {
+        const l = JSON.parse(line) as { queue?: string; time?: number };
+        if (l.queue && typeof l.time === 'number') last.set(l.queue, Math.max(last.get(l.queue) ?? 0, l.time));
+      } catch {
+        // a line cut by a killed process
+      }
+    }
+  }
+  const at = (q: string) => (last.has(q) ? `${((last.get(q)! - t0Ms) / 1000).toFixed(1)} s` : '?');
+  return `; jobs done: the last ingest at ${at('ingest')}, allocate at ${at('allocate')}, export at ${at('export')}`;
+}
+
+interface ModeMeasured extends Measured {
+  /** "name sha256" of every allocation file. */
+  allocation: string[];
+  detail: string;
+}
+
+/**
+ * One BullMQ mode: `watch --once` and `workers` worker processes started together, `close --wait`
+ * once the watcher has exited; timed from the first start to the close's exit. Throws (after
+ * ending every process it started) when a command fails or a worker exits before the close.
+ */
+async function bullmqMode(label: string, workers: number, dir: string, inbox: string, common: string[], allocation: string[]): Promise<ModeMeasured> {
+  const work = path.join(dir, 'work');
+  const logs = path.join(dir, 'logs');
+  mkdirSync(logs, { recursive: true });
+  const redis = await ownRedis(path.join(dir, 'redis'));
+  const target = ['--redis', redis.url, '--prefix', 'ccass-bench'];
+  const started: Child[] = [];
+  const failed = (what: string, c: Child, code: number | string | null) => new Error(`${label}: ${what} failed (exit code ${code}):\n${c.stderr()}`);
+  try {
+    process.stderr.write(`bench: ${label} ... (load average ${loadAverage()}; Redis ${redis.url})\n`);
+    const t0 = process.hrtime.bigint();
+    const t0Ms = Date.now();
+    const stopTicker = ticker(label, t0);
+    let close: Child | null = null;
+    try {
+      const watch = startChild('watch', [BIN, 'watch', ...target, ...common, '--inbox', inbox, '--work', work, '--once']);
+      started.push(watch);
+      const pool = Array.from({ length: workers }, (_, i) => startChild(`worker-${i + 1}`, [BIN, 'worker', ...target, '--log', path.join(logs, `worker-${i + 1}.log`)]));
+      started.push(...pool);
+      // A worker gone before the close is a failure (close --wait would wait for ever).
+      const workerGone = Promise.race(pool.map((w, i) => w.done.then((r) => ({ w, i, r }))));
+      const watched = await Promise.race([watch.done.then((r) => ({ kind: 'watch' as const, r })), workerGone.then((g) => ({ kind: 'worker' as const, g }))]);
+      if (watched.kind === 'worker') throw failed(`worker ${watched.g.i + 1}`, watched.g.w, watched.g.r.code ?? watched.g.r.signal);
+      if (watched.r.code !== 0) throw failed('watch --once', watch, watched.r.code ?? watched.r.signal);
+      close = startChild('close', [BIN, 'close', ...target, ...allocation, '--wait']);
+      started.push(close);
+      const ended = await Promise.race([close.done.then((r) => ({ kind: 'close' as const, r })), workerGone.then((g) => ({ kind: 'worker' as const, g }))]);
+      if (ended.kind === 'worker') throw failed(`worker ${ended.g.i + 1}`, ended.g.w, ended.g.r.code ?? ended.g.r.signal);
+      if (ended.r.code !== 0) throw failed('close --wait', close, ended.r.code ?? ended.r.signal);
+    } finally {
+      stopTicker();
+    }
+    const seconds = since(t0);
+    process.stderr.write(`bench: ${label}: ${seconds.toFixed(2)} s\n`);
+    const redisMemory = await redis.memory();
+    const pool = started.filter((c) => c !== started[0] && c !== close);
+    for (const w of pool) w.child.kill('SIGTERM');
+    const peaks = await Promise.all(pool.map(async (w, i) => {
+      const r = await w.done;
+      if (r.code !== 0) throw failed(`worker ${i + 1} (stopped by SIGTERM)`, w, r.code ?? r.signal);
+      return r.rss;
+    }));
+    const watchPeak = (await started[0]!.done).rss;
+    const closePeak = close ? (await close.done).rss : null;
+    const phases = jobPhases(logs, t0Ms);
+    const known = peaks.filter((p): p is number => p !== null);
+    const manifest = path.join(work, 'allocation', 'manifest.json');
+    if (!existsSync(manifest)) throw new Error(`${label}: close --wait exited 0 but ${manifest} is missing`);
+    return {
+      seconds,
+      rss: known.length === peaks.length ? Math.max(...known) : null,
+      stdout: close?.stdout() ?? '',
+      allocation: manifestFiles(readFileSync(manifest, 'utf8')),
+      detail: `peak RSS of the worker processes ${peaks.map(megabytes).join(', ')}; watch --once ${megabytes(watchPeak)}, close --wait ${megabytes(closePeak)}; Redis ${redisMemory}${phases}`,
+    };
+  } finally {
+    for (const c of started) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+    await Promise.all(started.map((c) => c.done));
+    await redis.stop();
+  }
+}
+
 interface Row {
   step: string;
   measured: Measured | null;
   note?: string;
+  /** A line under the table. */
+  detail?: string;
   load: string;
 }
-
-/**
- * BullMQ modes, once the workers exist (issue 7): each a function that runs the book through
- * `watch` + N `worker` processes and returns its measure. Adding them is adding entries here.
- */
-const BULLMQ_MODES: { step: string; workers: number }[] = [
-  { step: 'BullMQ, 1 worker process', workers: 1 },
-  { step: 'BullMQ, 2 worker processes', workers: 2 },
-];
 
 async function bench(): Promise<void> {
   const o = readOptions(process.argv.slice(2));
@@ -154,16 +396,23 @@ async function bench(): Promise<void> {
   const allocation = ['--final-price', PRICE, '--seed', o.seed];
   const rows: Row[] = [];
   /** A step that fails is a row of the table (e.g. out of memory), not the end of the benchmark. */
+  const failedRow = (name: string, e: unknown): Row => {
+    const reason = (e as Error).message.split('\n').filter((l) => l.trim() !== '').slice(1).find((l) => /error|fault|memory|differ/i.test(l)) ?? 'see stderr';
+    process.stderr.write(`bench: ${(e as Error).message}\n`);
+    return { step: name, measured: null, load: loadAverage(), note: `failed: ${reason.trim().slice(0, 120)}` };
+  };
   const step = async (name: string, args: string[]) => {
     try {
       rows.push({ step: name, measured: await measure(name, args), load: loadAverage() });
     } catch (e) {
-      const reason = (e as Error).message.split('\n').filter((l) => l.trim() !== '').slice(1).find((l) => /error|fault|memory/i.test(l)) ?? 'see stderr';
-      process.stderr.write(`bench: ${(e as Error).message}\n`);
-      rows.push({ step: name, measured: null, load: loadAverage(), note: `failed: ${reason.trim().slice(0, 120)}` });
+      rows.push(failedRow(name, e));
     }
   };
   let storeBytes = 0;
+  /** The embedded run's allocation files, and where they come from. */
+  let reference: { files: string[]; from: string } | null = null;
+  const keptReference = path.join(book, RUN_MANIFEST);
+  let outputsDiffer = false;
   try {
     await step('floor: bare csv-parse of the D lines, one thread', [path.join(__dirname, 'csv-floor.js'), inbox]);
     if (o.steps.has('ingest') || o.steps.has('allocate')) {
@@ -176,17 +425,48 @@ async function bench(): Promise<void> {
     }
     if (o.steps.has('run')) {
       const runInbox = copyInbox('run');
-      await step('run (ingest, lists closed, then allocate)', [BIN, 'run', ...common, '--inbox', runInbox, '--work', path.join(runs, 'run', 'work'), ...allocation]);
+      const work = path.join(runs, 'run', 'work');
+      await step('run (ingest, lists closed, then allocate)', [BIN, 'run', ...common, '--inbox', runInbox, '--work', work, ...allocation]);
+      const manifest = path.join(work, 'allocation', 'manifest.json');
+      if (rows[rows.length - 1]?.measured && existsSync(manifest)) {
+        const text = readFileSync(manifest, 'utf8');
+        reference = { files: manifestFiles(text), from: 'the run step\'s' };
+        writeFileSync(keptReference, text);
+      }
       rmSync(path.join(runs, 'run'), { recursive: true, force: true });
+    } else if (existsSync(keptReference)) {
+      reference = { files: manifestFiles(readFileSync(keptReference, 'utf8')), from: `the run of an earlier bench (${RUN_MANIFEST} in the book's folder)` };
     }
-    const workers = hasCommand('worker');
-    for (const mode of BULLMQ_MODES) {
-      rows.push({ step: mode.step, measured: null, load: loadAverage(), note: workers ? 'not yet wired into the benchmark (pipeline-bench.ts BULLMQ_MODES)' : 'not measured: this build has no `worker` command (issue 7)' });
+    const modes = BULLMQ_MODES.filter((m) => o.steps.has(m.step));
+    const missing = modes.length === 0 ? null : !hasCommand('worker') ? 'this build has no `worker` command (issue 7)' : !onPath('redis-server') ? 'no `redis-server` binary on the PATH' : null;
+    for (const mode of modes) {
+      if (missing) {
+        rows.push({ step: mode.row, measured: null, load: loadAverage(), note: `not measured: ${missing}` });
+        continue;
+      }
+      try {
+        const m = await bullmqMode(mode.row, mode.workers, path.join(runs, mode.step), copyInbox(mode.step), common, allocation);
+        let same: string;
+        if (reference) {
+          const d = differences(m.allocation, reference.files);
+          same = d.length === 0 ? `allocation identical to ${reference.from} (${m.allocation.length} files, sha256 in manifest.json)` : `ALLOCATION DIFFERS from ${reference.from}: ${d.join(', ')}`;
+          if (d.length > 0) outputsDiffer = true;
+        } else {
+          reference = { files: m.allocation, from: `the ${mode.step} step's (no run of the embedded pipeline to compare with)` };
+          same = `allocation not compared with run (no run step, no ${RUN_MANIFEST} kept): the reference of the next modes`;
+        }
+        rows.push({ step: mode.row, measured: m, load: loadAverage(), detail: `${mode.row}: ${m.detail}; ${same}` });
+      } catch (e) {
+        rows.push(failedRow(mode.row, e));
+      }
+      rmSync(path.join(runs, mode.step), { recursive: true, force: true });
     }
   } finally {
+    endChildren();
     rmSync(runs, { recursive: true, force: true });
   }
   const floor = rows[0]?.measured?.seconds ?? NaN;
+  const details = rows.filter((r) => r.detail).map((r) => r.detail!);
   const lines = [
     `machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`,
     `book: ${thousands(o.instructions)} instructions in ${thousands(input.files)} files (${(input.bytes / 1e6).toFixed(1)} MB, ${(input.bytes / o.instructions).toFixed(0)} bytes an instruction), seed "${o.seed}", ${generated}: ${book}`,
@@ -194,16 +474,22 @@ async function bench(): Promise<void> {
     '| step | wall | instructions/s | peak RSS | ratio to the floor | load average after (1, 5, 15 min) |',
     '|---|---|---|---|---|---|',
     ...rows.map((r) => r.measured
-      ? `| ${r.step} | ${r.measured.seconds.toFixed(2)} s | ${thousands(o.instructions / r.measured.seconds)} | ${r.measured.rss === null ? '?' : `${thousands(r.measured.rss / 1e6)} MB`} | ${(r.measured.seconds / floor).toFixed(2)} | ${r.load} |`
+      ? `| ${r.step} | ${r.measured.seconds.toFixed(2)} s | ${thousands(o.instructions / r.measured.seconds)} | ${megabytes(r.measured.rss)} | ${(r.measured.seconds / floor).toFixed(2)} | ${r.load} |`
       : `| ${r.step} | ${r.note} | | | | ${r.load} |`),
     '',
-    `store: ${(storeBytes / 1e6).toFixed(1)} MB, ${(storeBytes / o.instructions).toFixed(0)} bytes an instruction (${(storeBytes / input.bytes).toFixed(2)} times the input)`,
+    ...(details.length > 0 ? ['BullMQ modes: wall from the first command (watch --once, the workers) to the exit of close --wait; peak RSS is the largest worker process\'s.', ...details.map((d) => `- ${d}`), ''] : []),
+    ...(storeBytes > 0 ? [`store: ${(storeBytes / 1e6).toFixed(1)} MB, ${(storeBytes / o.instructions).toFixed(0)} bytes an instruction (${(storeBytes / input.bytes).toFixed(2)} times the input)`] : []),
   ];
   process.stdout.write(lines.join('\n') + '\n');
+  if (outputsDiffer) {
+    process.stderr.write('bench: a BullMQ mode wrote another allocation than the embedded run (see the lines under the table)\n');
+    process.exitCode = 1;
+  }
 }
 
 bench().catch((e: unknown) => {
   progress.end();
+  endChildren();
   process.stderr.write(`bench: ${(e as Error).message}\n`);
   process.exitCode = 1;
 });
