@@ -15,6 +15,7 @@ import { deriveAllocationOutputs, deriveLapseOutputs } from '../src/pipeline/all
 import { deriveAllocation, deriveLapse, readCompactBook, splitPoint, writeAllocationFiles, BookDerivation } from '../src/pipeline/allocation-files';
 import { MANIFEST_NAME, sha256Hex } from '../src/refund/manifest';
 import type { OutputFiles } from '../src/refund/output-files';
+import { demandOfCompactBook, demandOfInstructions, demandShares } from '../src/pipeline/book-demand';
 import { copyInbox, OFFERING, PARTICIPANTS, ROOT, runCli, tempDir } from './unit/refund/cli-harness';
 
 const offering = loadOfferingFile(OFFERING);
@@ -50,6 +51,8 @@ async function checkBook(work: string, participants: string, price: string, seed
   const instructions = await readStoredInstructions(work);
   const read = await readCompactBook(work);
   expect(read.book.count).toBe(instructions.length);
+  // status, preview and provisional read the book's demand from the compact book: the same figures.
+  expect(demandOfCompactBook(read.book)).toEqual(demandOfInstructions(instructions));
   const policy = { A: { first_row_pct: '5.00' } } as const;
   for (const ballotPolicy of [null, policy]) {
     const p = { offering, registry, finalPrice: price, seed, reallocateShares: null, ballotPolicy };
@@ -71,6 +74,11 @@ describe('streamed allocation = in-memory allocation, byte for byte', () => {
     // The book splits between participants for the second thread.
     expect(splitPoint(read.book)).toBeGreaterThan(0);
     expect(splitPoint(read.book)).toBeLessThan(read.book.count);
+    // The sample book's demand, as status shows it (73 records in 14 files; summary.json: 44 valid, 4 multiple, 263,170,000 shares).
+    const demand = demandOfCompactBook(read.book);
+    expect({ ...demand, quantities: undefined, shares: demandShares(demand) }).toEqual({
+      instructions: { accepted: 48, rejected: 25 }, valid: 44, multiple: 4, quantities: undefined, shares: 263_170_000,
+    });
     await checkBook(work, PARTICIPANTS, '3.85', 'samples-2021');
   }, 60_000);
 

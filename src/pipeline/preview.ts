@@ -4,12 +4,12 @@
  * applications (multiple applications out) and the same planAllocation as `allocate`, so the
  * table shown is the table allocate then writes (docs/ballot.md, "Preview").
  */
-import { countQuantities, planAllocation, type AllocationPlan } from '../allocate';
+import { planAllocation, type AllocationPlan } from '../allocate';
 import type { BallotPolicy } from '../domain/allocation';
 import { UsageError } from '../domain/errors';
 import type { Offering } from '../offering/schema';
-import { readStoredInstructions } from '../io/store';
-import { selectApplications } from './allocate';
+import { readCompactBook } from './allocation-files';
+import { BookInput, demandOf, demandOfCompactBook } from './book-demand';
 
 export interface PreviewParameters {
   offering: Offering;
@@ -31,9 +31,8 @@ export type PolicyPreview = PreviewResult | { error: UsageError };
  * Pure: the plans for a book already read, one per ballot policy to try (the book is selected
  * once; each further policy costs only its plan, well under a second on a million applications).
  */
-export function planPreviews(instructions: Parameters<typeof selectApplications>[0], p: Omit<PreviewParameters, 'ballotPolicy'>, policies: readonly (BallotPolicy | null)[]): PolicyPreview[] {
-  const { multiples, applications } = selectApplications(instructions);
-  const quantities = countQuantities(applications);
+export function planPreviews(book: BookInput, p: Omit<PreviewParameters, 'ballotPolicy'>, policies: readonly (BallotPolicy | null)[]): PolicyPreview[] {
+  const { multiple, quantities } = demandOf(book);
   return policies.map((policy): PolicyPreview => {
     try {
       const plan = planAllocation({
@@ -41,7 +40,7 @@ export function planPreviews(instructions: Parameters<typeof selectApplications>
         ...(p.reallocateShares !== null ? { reallocateShares: p.reallocateShares } : {}),
         ...(policy !== null ? { ballotPolicy: policy } : {}),
       });
-      return { plan, multipleApplications: multiples.size };
+      return { plan, multipleApplications: multiple };
     } catch (e) {
       if (e instanceof UsageError && policies.length > 1) return { error: e };
       throw e;
@@ -51,10 +50,15 @@ export function planPreviews(instructions: Parameters<typeof selectApplications>
 
 /** The preview for one policy (an unaffordable policy throws its UsageError). */
 export async function previewBook(work: string, p: PreviewParameters): Promise<PreviewResult> {
-  return planPreviews(await readStoredInstructions(work), p, [p.ballotPolicy])[0] as PreviewResult;
+  return planPreviews(await readDemand(work), p, [p.ballotPolicy])[0] as PreviewResult;
 }
 
 /** Several policies over one reading of the book, in the order given; each may fail on its own. */
 export async function previewPolicies(work: string, p: Omit<PreviewParameters, 'ballotPolicy'>, policies: readonly (BallotPolicy | null)[]): Promise<PolicyPreview[]> {
-  return planPreviews(await readStoredInstructions(work), p, policies);
+  return planPreviews(await readDemand(work), p, policies);
+}
+
+/** The book's demand from its compact form (pass 1 of the allocation), never the instructions as objects. */
+async function readDemand(work: string) {
+  return demandOfCompactBook((await readCompactBook(work)).book);
 }

@@ -10,16 +10,17 @@
  * and the same plan as the final run and `preview` (allocate/allocation-plan.ts, no draw), so the
  * provisional table is the one `allocate` would write on this book with the default policy.
  */
-import { countQuantities, planAllocation, poolOf, type PoolPlan } from '../allocate';
+import { planAllocation, poolOf, type PoolPlan } from '../allocate';
 import type { BasisRow, PoolResult } from '../domain/allocation';
-import type { PoolName, StoredInstruction } from '../domain/types';
+import type { PoolName } from '../domain/types';
 import { dateText, hongKongDay } from '../ingest/iso-date-time';
 import type { Offering } from '../offering/schema';
 import { viewOf } from '../book/lifecycle';
 import { readLifecycle } from '../io/lifecycle-file';
 import { writeProvisionalSummary } from '../io/provisional-file';
-import { listStoredFiles, readStoredInstructions } from '../io/store';
-import { selectApplications } from './allocate';
+import { listStoredFiles } from '../io/store';
+import { readCompactBook } from './allocation-files';
+import { BookInput, demandOf, demandOfCompactBook } from './book-demand';
 
 export interface ProvisionalSummary {
   provisional: true;
@@ -47,14 +48,12 @@ export interface ProvisionalSummary {
 }
 
 /** The provisional figures of a book (pure: the instant is an input). */
-export function provisionalSummary(instructions: readonly StoredInstruction[], offering: Offering, at: Date, facts: { state: string; files: number }): ProvisionalSummary {
-  const { applications, multiples } = selectApplications(instructions);
+export function provisionalSummary(book: BookInput, offering: Offering, at: Date, facts: { state: string; files: number }): ProvisionalSummary {
+  const { instructions, valid, multiple, quantities } = demandOf(book);
   const price = offering.price.maximum;
   // The plan of the allocation (what `preview` shows): sizing, pools and basis table, no draw.
-  const quantities = countQuantities(applications);
   const allocation = planAllocation({ quantities, offering, finalPrice: price });
   const pool = (p: PoolPlan) => ({ size_shares: p.size_shares, demand_shares: p.demand_shares, valid_applications: p.valid_applications, oversubscribed: p.oversubscribed });
-  const accepted = instructions.filter((i) => i.status === 'ACCEPTED').length;
   return {
     provisional: true,
     note: 'a provisional look at the book as it stands: nothing is allotted and nothing here is final',
@@ -63,9 +62,9 @@ export function provisionalSummary(instructions: readonly StoredInstruction[], o
     offering: { stock_code: offering.stock_code, issuer: offering.issuer },
     book_state: facts.state,
     files_accepted: facts.files,
-    instructions: { accepted, rejected: instructions.length - accepted },
-    valid_applications: applications.length,
-    multiple_applications: multiples.size,
+    instructions: { accepted: instructions.accepted, rejected: instructions.rejected },
+    valid_applications: valid,
+    multiple_applications: multiple,
     demand_shares: allocation.sizing.demand_shares,
     subscription_multiple: allocation.sizing.subscription_multiple,
     clawback: allocation.sizing.clawback,
@@ -95,7 +94,7 @@ export async function writeProvisionalRun(work: string, offering: Offering, at: 
   const state = lifecycle ? viewOf(lifecycle).state : 'open';
   if (state === 'allocated' || state === 'lapsed') return { path: null, summary: null, state };
   const files = (await listStoredFiles(work)).length;
-  const summary = provisionalSummary(await readStoredInstructions(work), offering, at, { state, files });
+  const summary = provisionalSummary(demandOfCompactBook((await readCompactBook(work)).book), offering, at, { state, files });
   const path = await writeProvisionalSummary(work, summary.date, JSON.stringify(summary, null, 2) + '\n');
   return { path, summary, state };
 }

@@ -9,10 +9,11 @@ import { BookState, describeParameters, FinalTransition, IntentTransition, viewO
 import { formatSubscriptionMultiple } from '../allocate/sizing';
 import { UsageError } from '../domain/errors';
 import { readLifecycle } from '../io/lifecycle-file';
-import { listStoredFiles, readStoredInstructions } from '../io/store';
+import { listStoredFiles } from '../io/store';
 import { LOCK_FILE, LockHolder } from '../io/work-lock';
 import { holdsBook, scanArrivals } from './book';
-import { selectApplications } from './allocate';
+import { readCompactBook } from './allocation-files';
+import { demandOfCompactBook, demandShares } from './book-demand';
 
 export interface BookStatus {
   work: string;
@@ -45,8 +46,9 @@ export async function bookStatus(work: string): Promise<BookStatus> {
   const lifecycle = await readLifecycle(work);
   const view = lifecycle ? viewOf(lifecycle) : null;
   const metas = await listStoredFiles(work);
-  const { applications, multiples } = selectApplications(await readStoredInstructions(work));
-  const demand = applications.reduce((s, a) => s + a.shares, 0);
+  // The compact book (about 100 bytes an instruction), not the instructions: status of a book of millions.
+  const book = demandOfCompactBook((await readCompactBook(work)).book);
+  const demand = demandShares(book);
   const initial = lifecycle?.offering.hong_kong_initial_shares ?? 0;
   const held = await fs.readFile(path.join(work, LOCK_FILE), 'utf8').then((t) => JSON.parse(t) as LockHolder, () => null);
   const processed = await countEntries(path.join(work, 'processed'));
@@ -62,7 +64,7 @@ export async function bookStatus(work: string): Promise<BookStatus> {
       waiting: (await scanArrivals(lifecycle?.inboxes ?? [])).length,
     },
     instructions: { accepted: metas.reduce((s, m) => s + m.accepted, 0), rejected: metas.reduce((s, m) => s + m.rejected, 0) },
-    applications: { valid: applications.length, multiple: multiples.size },
+    applications: { valid: book.valid, multiple: book.multiple },
     demand_shares: demand,
     subscription_multiple: initial > 0 ? formatSubscriptionMultiple(demand, initial) : null,
     final: view?.final ?? null,
