@@ -19,14 +19,9 @@ import { renderSitePage } from '../publish/site-page';
 import { SEARCH_JS, SITE_CSS } from '../publish/site-assets';
 import type { ResultsSite } from '../pipeline/publication';
 
-export interface RateLimits {
-  /** Searches per client per minute on /api/results. @defaultValue 30 */
-  searchesPerMinute: number;
-  /** Requests per client per minute on everything else. @defaultValue 120 */
-  pagesPerMinute: number;
-}
+import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limits';
 
-export const DEFAULT_RATE_LIMITS: RateLimits = { searchesPerMinute: 30, pagesPerMinute: 120 };
+export { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limits';
 
 export interface ResultsServerOptions {
   site: ResultsSite;

@@ -17,8 +17,9 @@ import * as path from 'node:path';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
 
-export const QUEUE_NAMES = ['ingest', 'allocate', 'export', 'provisional'] as const;
-export type QueueName = (typeof QUEUE_NAMES)[number];
+import { QUEUE_NAMES, type QueueName } from './queue-names';
+
+export { QUEUE_NAMES, type QueueName } from './queue-names';
 
 const absolutePath = z.string().min(1).refine((p) => path.isAbsolute(p), 'must be an absolute path');
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hex');

@@ -7,7 +7,6 @@
 import { Command } from 'commander';
 import type { CliIo } from '../cli-io';
 import { loadOfferingFile } from '../../io/config-files';
-import { writeAnnouncement } from '../../pipeline/publication';
 
 export function registerAnnounce(program: Command, io: CliIo): void {
   program
@@ -17,6 +16,7 @@ export function registerAnnounce(program: Command, io: CliIo): void {
     .requiredOption('--offering <file>', 'offering JSON file')
     .option('--out <dir>', 'output folder (default: <work>/announcement)')
     .action(async (opts: { work: string; offering: string; out?: string }) => {
+      const { writeAnnouncement } = await import('../../pipeline/publication');
       const report = await writeAnnouncement(opts.work, loadOfferingFile(opts.offering), opts.out);
       io.stdout(report.files.map((f) => `${f.name}: ${f.name.endsWith('.csv') ? `${f.rows} rows, ` : ''}${f.bytes} bytes, sha256 ${f.sha256}`).join('\n') + `\nwritten: ${report.dir}\n`);
     });

@@ -8,11 +8,6 @@ import { holdsBook, withWorkFolder } from '../../pipeline/book';
 import { closeAndIngest } from '../../pipeline/close';
 import { formatTotals } from '../../pipeline/ingest';
 import { AllocationParameters, normaliseFinalPrice, parseReallocateShares, parseSeed } from '../../pipeline/allocate';
-import { registeredBook } from '../../workers/book-ref';
-import { closeOnRedis } from '../../workers/close-flow';
-import { openRedis, redisTargetOf } from '../../workers/connection';
-import { Membership } from '../../workers/membership';
-import { closeRunContext, createRunContext } from '../../workers/run-context';
 import type { BookRef } from '../../workers/queues';
 import { actorOf, withOperatorOptions } from './allocate';
 import { withRedisOptions } from './redis-options';
@@ -78,6 +73,12 @@ async function closeDistributed(opts: CloseOpts, io: CliIo): Promise<void> {
   if (opts.finalPrice === undefined && (opts.wait || opts.reallocate !== undefined || opts.ballotPolicy !== undefined)) {
     throw new UsageError('--wait, --reallocate and --ballot-policy go with --final-price and --seed');
   }
+  // Loaded only here: the embedded close (and every other command) starts without BullMQ and ioredis.
+  const { registeredBook } = await import('../../workers/book-ref');
+  const { closeOnRedis } = await import('../../workers/close-flow');
+  const { openRedis, redisTargetOf } = await import('../../workers/connection');
+  const { Membership } = await import('../../workers/membership');
+  const { closeRunContext, createRunContext } = await import('../../workers/run-context');
   const target = redisTargetOf(opts);
   const redis = await openRedis(target);
   const registered = await registeredBook(redis, target);

@@ -8,7 +8,7 @@ import type { CliIo } from '../cli-io';
 import { UsageError } from '../../domain/errors';
 import { parseIsoDateTime } from '../../ingest/iso-date-time';
 import { readReferenceList } from '../../io/reference-lists';
-import { payRefunds, PayReport, resumePayment } from '../../pipeline/pay';
+import type { PayReport } from '../../pipeline/pay';
 import { BIC } from '../../treasury/hk-account';
 import { creationDateTime, paymentText } from '../../treasury/payment-ids';
 import { describePaymentRun } from '../../treasury/payment-run-report';
@@ -94,6 +94,8 @@ export function registerPay(program: Command, io: CliIo): void {
 }
 
 async function payRun(opts: PayOpts): Promise<PayReport> {
+  // Loaded when the command runs: the other commands start without xmlbuilder2.
+  const { payRefunds, resumePayment } = await import('../../pipeline/pay');
   let result: PayReport;
   if (opts.resume) {
     const extra = (['out', 'debtorAccount', 'debtorName', 'debtorAgent', 'chequeStart', 'chequeEnd', 'createdAt', 'valueDate', 'returned', 'refs'] as const).filter((k) => opts[k] !== undefined);

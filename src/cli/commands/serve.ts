@@ -8,15 +8,12 @@
  */
 import { Command } from 'commander';
 import * as path from 'node:path';
-import pino from 'pino';
 import type { CliIo } from '../cli-io';
 import { UsageError } from '../../domain/errors';
 import { parseIsoDateTime } from '../../ingest/iso-date-time';
 import { loadOfferingFile } from '../../io/config-files';
-import { createLogger } from '../../io/log';
-import { loadResultsSite } from '../../pipeline/publication';
 import { instantWords, publicationPhase } from '../../publish/publication-window';
-import { buildResultsServer, DEFAULT_RATE_LIMITS } from '../../web/results-site';
+import { DEFAULT_RATE_LIMITS } from '../../web/rate-limits';
 
 interface ServeOpts {
   work: string;
@@ -82,6 +79,11 @@ export function registerServe(program: Command, io: CliIo): void {
         if (fixed === null) throw new UsageError(`--clock "${opts.clock}" is not a date-time such as 2021-12-29T09:00`);
         clock = () => fixed;
       }
+      // Loaded when the command runs: the other commands start without fastify.
+      const { loadResultsSite } = await import('../../pipeline/publication');
+      const { buildResultsServer } = await import('../../web/results-site');
+      const { createLogger } = await import('../../io/log');
+      const { default: pino } = await import('pino');
       const site = await loadResultsSite(opts.work, offering);
       const logFile = opts.log ?? path.join(opts.work, 'logs', 'serve.log');
       const destination = logFile === '-' ? pino.destination({ fd: 2, sync: false }) : pino.destination({ dest: logFile, mkdir: true, sync: false, append: true });

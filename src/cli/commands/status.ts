@@ -3,11 +3,6 @@ import type { CliIo } from '../cli-io';
 import { writeFileAtomic } from '../../io/atomic-write';
 import { UsageError } from '../../domain/errors';
 import { bookStatus, describeStatus } from '../../pipeline/status';
-import { openRedis, redisTargetOf } from '../../workers/connection';
-import { describeRedisStatus, prometheusText, redisStatus } from '../../workers/redis-status';
-import { closeRunContext, createRunContext } from '../../workers/run-context';
-import { createLogger } from '../../io/log';
-import pino from 'pino';
 import { withRedisOptions } from './redis-options';
 
 interface StatusOpts { work: string; json?: boolean; redis?: string | boolean; prefix?: string; prometheus?: string }
@@ -31,6 +26,12 @@ export function registerStatus(program: Command, io: CliIo): void {
         io.stdout(opts.json ? JSON.stringify(s, null, 2) + '\n' : describeStatus(s).join('\n') + '\n');
         return;
       }
+      // Loaded only with --redis: every other command starts without BullMQ and ioredis.
+      const { openRedis, redisTargetOf } = await import('../../workers/connection');
+      const { describeRedisStatus, prometheusText, redisStatus } = await import('../../workers/redis-status');
+      const { closeRunContext, createRunContext } = await import('../../workers/run-context');
+      const { createLogger } = await import('../../io/log');
+      const { default: pino } = await import('pino');
       const target = redisTargetOf(opts);
       const ctx = createRunContext(target, await openRedis(target), createLogger(pino.destination({ fd: 2, sync: true }), 'silent'));
       try {

@@ -5,10 +5,6 @@ import type { CliIo } from '../cli-io';
 import { openCommandLog } from '../command-log';
 import { StorageError, UsageError } from '../../domain/errors';
 import { loadOfferingFile, loadParticipantsFile } from '../../io/config-files';
-import { openRedis, redisTargetOf } from '../../workers/connection';
-import { Membership } from '../../workers/membership';
-import { closeRunContext, createRunContext } from '../../workers/run-context';
-import { Watcher } from '../../workers/watcher';
 import { actorOf, withOperatorOptions } from './allocate';
 import { parseMs, stopSignal, withRedisOptions } from './redis-options';
 
@@ -34,6 +30,11 @@ export function registerWatch(program: Command, io: CliIo): void {
     .option('--retry-failed', 'put failed ingest jobs back once (after their cause was fixed)')
     .option('--provisional-every <ms>', 'run the provisional summary at this interval instead of the offering\'s hour (drills)')))
     .action(async (opts: WatchOpts) => {
+      // Loaded when the command runs: the other commands start without BullMQ and ioredis.
+      const { openRedis, redisTargetOf } = await import('../../workers/connection');
+      const { Membership } = await import('../../workers/membership');
+      const { closeRunContext, createRunContext } = await import('../../workers/run-context');
+      const { Watcher } = await import('../../workers/watcher');
       const offering = loadOfferingFile(opts.offering);
       loadParticipantsFile(opts.participants);
       if (!(await fs.stat(opts.inbox).catch(() => null))?.isDirectory()) throw new UsageError(`--inbox ${opts.inbox}: not a folder`);

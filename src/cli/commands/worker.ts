@@ -1,11 +1,7 @@
 import { Command } from 'commander';
 import type { CliIo } from '../cli-io';
 import { StorageError, UsageError } from '../../domain/errors';
-import { createLogger } from '../../io/log';
-import pino from 'pino';
-import { redisTargetOf } from '../../workers/connection';
-import { QUEUE_NAMES, type QueueName } from '../../workers/queues';
-import { runWorker } from '../../workers/worker-runner';
+import { QUEUE_NAMES, type QueueName } from '../../workers/queue-names';
 import { defaultOperator } from '../../pipeline/book';
 import { parseMs, stopSignal, withRedisOptions } from './redis-options';
 
@@ -39,6 +35,11 @@ export function registerWorker(program: Command, _io: CliIo): void {
       const queues = parseQueues(opts.queues);
       const concurrency = opts.concurrency === undefined ? 1 : Number(opts.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency "${opts.concurrency}" must be a whole number from 1 to 64`);
+      // Loaded when the command runs: the other commands start without BullMQ and ioredis.
+      const { createLogger } = await import('../../io/log');
+      const { default: pino } = await import('pino');
+      const { redisTargetOf } = await import('../../workers/connection');
+      const { runWorker } = await import('../../workers/worker-runner');
       const target = redisTargetOf(opts);
       const destination = !opts.log || opts.log === '-' ? pino.destination({ fd: 2, sync: true }) : pino.destination({ dest: opts.log, mkdir: true, sync: true, append: true });
       const logger = createLogger(destination);
