@@ -50,6 +50,9 @@ async function checkBook(work: string, participants: string, price: string, seed
   const instructions = await readStoredInstructions(work);
   const read = await readCompactBook(work);
   expect(read.book.count).toBe(instructions.length);
+  // Pass 1 with the second half of the files read on another thread (as from 100,000 instructions): the same book.
+  expect(await readCompactBook(work, undefined, 1)).toEqual(read);
+  expect(await readCompactBook(work, undefined, 0)).toEqual(read);
   const policy = { A: { first_row_pct: '5.00' } } as const;
   for (const ballotPolicy of [null, policy]) {
     const p = { offering, registry, finalPrice: price, seed, reallocateShares: null, ballotPolicy };
