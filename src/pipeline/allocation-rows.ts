@@ -17,10 +17,10 @@ import { formatCentsOf } from '../money/cents';
 import { certificateRow, hasCertificate } from '../refund/certificates';
 import { Cents, CentsSum, REFUND_REASON_OF_CODE, STATUS_OF_CODE } from '../refund/compact-settlement';
 import { depositRow, hasDeposit } from '../refund/deposits';
-import { CERTIFICATE_COLUMNS, DEPOSIT_COLUMNS, REFUND_COLUMNS, RESULT_COLUMNS } from '../refund/output-columns';
+import { CERTIFICATE_COLUMNS, DEPOSIT_COLUMNS } from '../refund/output-columns';
 import { RefundTotalsAccumulator, SerializedRefundTotals } from '../refund/refund-totals';
-import { formatRefundRef, ledgerRow, payee, RefundLedgerContext } from '../refund/refunds';
-import { resultRow } from '../refund/results';
+import { formatRefundRef, payee, RefundLedgerContext } from '../refund/refunds';
+import { neutraliseCell, neutraliseNumberText } from '../refund/spreadsheet-safe';
 import { formatCsvRecord } from '../treasury/csv-record';
 import { storeFormatOf, streamStoreTexts, StoredFileMeta } from '../io/store';
 import { storedFilePaths } from '../io/store-layout';
@@ -102,16 +102,24 @@ export async function renderRows(work: string, v: RowsView, out: RowsOut, progre
     const k = at(i);
     const allotted = v.allotted[k]!;
     const reason_code = v.codes[v.code[k]!]!;
-    const result = csv(RESULT_COLUMNS, resultRow({ instruction: si, pool: POOL_OF_CODE[v.pool[k]!]!, shares_allotted: allotted, status: STATUS_OF_CODE[v.status[k]!]!, reason_code }));
+    // The cells of resultRow and ledgerRow (refund/results.ts, refunds.ts) in column order, without
+    // the row objects (a million of each); the streamed test holds the bytes equal to theirs.
+    const result = formatCsvRecord([
+      neutraliseCell(si.participant_id), neutraliseCell(si.instruction_ref), si.channel, neutraliseCell(si.applicant_ids.join(';')),
+      POOL_OF_CODE[v.pool[k]!] ?? '', neutraliseNumberText(si.shares_text), String(allotted), STATUS_OF_CODE[v.status[k]!]!, reason_code,
+    ]);
     let refund: string | null = null;
     const seq = v.refundSeq[k]!;
     const r = v.refund[k]!;
     if (seq > 0 && r !== -1) {
       const cents: Cents = Number.isNaN(r) ? v.bigRefund.get(i)! : r;
       const p = payee(si, v.registry);
-      const row = ledgerRow(si, { amount: formatCentsOf(cents), refund_reason: REFUND_REASON_OF_CODE[v.refundReason[k]!]!, reason_code }, formatRefundRef(seq), p, p.method, v.ctx);
-      refund = csv(REFUND_COLUMNS, row);
-      ledger.add(p.method, si.channel, row.reason, cents);
+      const reason = REFUND_REASON_OF_CODE[v.refundReason[k]!] ?? 'REJECTED';
+      refund = formatCsvRecord([
+        formatRefundRef(seq), neutraliseCell(si.participant_id), neutraliseCell(si.instruction_ref), si.channel, p.method, neutraliseCell(p.payee_account),
+        neutraliseCell(p.payee_name), formatCentsOf(cents), reason, String(si.file_seq), String(si.line), v.ctx.currency, v.ctx.value_date ?? '', reason_code, '', '',
+      ]);
+      ledger.add(p.method, si.channel, reason, cents);
       written[si.channel].add(cents);
     }
     return {
