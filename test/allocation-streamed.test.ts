@@ -53,6 +53,9 @@ async function checkBook(work: string, participants: string, price: string, seed
   expect(read.book.count).toBe(instructions.length);
   // status, preview and provisional read the book's demand from the compact book: the same figures.
   expect(demandOfCompactBook(read.book)).toEqual(demandOfInstructions(instructions));
+  // Pass 1 with the second half of the files read on another thread (as from 100,000 instructions): the same book.
+  expect(await readCompactBook(work, undefined, 1)).toEqual(read);
+  expect(await readCompactBook(work, undefined, 0)).toEqual(read);
   const policy = { A: { first_row_pct: '5.00' } } as const;
   for (const ballotPolicy of [null, policy]) {
     const p = { offering, registry, finalPrice: price, seed, reallocateShares: null, ballotPolicy };

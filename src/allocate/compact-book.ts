@@ -136,14 +136,45 @@ class GrowingIds {
   }
 }
 
+/**
+ * What a builder read of a run of whole files, in plain data and typed arrays (it crosses threads:
+ * pass 1 reads the second half of the store on a worker thread, allocation-files.ts), appended to
+ * another builder by appendPart as if its instructions had been added there one by one.
+ */
+export interface CompactPart {
+  count: number;
+  files: CompactFile[];
+  /** Index into `files`. */
+  file: Uint32Array;
+  line: Float64Array;
+  refs: string[];
+  shares: Float64Array;
+  paid: Float64Array;
+  /** [index in the part, cents]. */
+  bigPaid: [number, bigint][];
+  rejected: Uint8Array;
+  /** Index into `reasons` (the part's own). */
+  reason: Uint16Array;
+  reasons: string[];
+  /** Indices in the part. */
+  manual: ManualRefundEntry[];
+  idHash: Float64Array;
+  /** Index in the part. */
+  idOwner: Uint32Array;
+  idText: string[];
+}
+
 export class CompactBookBuilder {
   private readonly book: Omit<CompactBook, 'multiple' | 'order' | 'keyOrder'>;
   private readonly ids = new GrowingIds();
   private readonly reasonIndex = new Map<string, number>([['', 0]]);
   private n = 0;
 
-  /** `capacity`: the number of instructions the store's metas announce. */
-  constructor(private readonly capacity: number) {
+  /**
+   * `capacity`: the number of instructions the store's metas announce (`announced`, named in the
+   * error, when this builder reads a part of the store).
+   */
+  constructor(private readonly capacity: number, private readonly announced: number = capacity) {
     this.book = {
       count: 0, files: [], file: new Uint32Array(capacity), line: new Float64Array(capacity), refs: new Array<string>(capacity),
       shares: new Float64Array(capacity), paid: new Float64Array(capacity), bigPaid: new Map(), rejected: new Uint8Array(capacity),
@@ -162,7 +193,7 @@ export class CompactBookBuilder {
 
   add(fileIndex: number, r: CompactInput): void {
     const i = this.n;
-    if (i >= this.capacity) throw new StorageError(`the store holds more instructions than its metas count (${this.capacity})`);
+    if (i >= this.capacity) throw new StorageError(`the store holds more instructions than its metas count (${this.announced})`);
     const b = this.book;
     const f = b.files[fileIndex]!;
     b.file[i] = fileIndex;
@@ -192,6 +223,49 @@ export class CompactBookBuilder {
       }
     }
     this.n += 1;
+  }
+
+  /** What was added, as a part for appendPart (the builder is not used afterwards). */
+  part(): CompactPart {
+    const b = this.book;
+    const n = this.n;
+    const bigPaid: [number, bigint][] = [...b.bigPaid];
+    return {
+      count: n, files: b.files, file: b.file.slice(0, n), line: b.line.slice(0, n), refs: b.refs.slice(0, n), shares: b.shares.slice(0, n),
+      paid: b.paid.slice(0, n), bigPaid, rejected: b.rejected.slice(0, n), reason: b.reason.slice(0, n), reasons: b.reasons, manual: b.manual,
+      idHash: this.ids.hash.slice(0, this.ids.length), idOwner: this.ids.owner.slice(0, this.ids.length), idText: this.ids.text,
+    };
+  }
+
+  /** A part's files and instructions after those added so far, as if added one by one. */
+  appendPart(p: CompactPart): void {
+    const base = this.n;
+    if (base + p.count > this.capacity) throw new StorageError(`the store holds more instructions than its metas count (${this.announced})`);
+    const b = this.book;
+    const fileBase = b.files.length;
+    for (const f of p.files) this.addFile(f);
+    const reasonOf = p.reasons.map((code) => {
+      let reason = this.reasonIndex.get(code);
+      if (reason === undefined) {
+        reason = b.reasons.length;
+        b.reasons.push(code);
+        this.reasonIndex.set(code, reason);
+      }
+      return reason;
+    });
+    for (let k = 0; k < p.count; k++) {
+      b.file[base + k] = p.file[k]! + fileBase;
+      b.refs[base + k] = p.refs[k]!;
+      b.reason[base + k] = reasonOf[p.reason[k]!]!;
+    }
+    b.line.set(p.line, base);
+    b.shares.set(p.shares, base);
+    b.paid.set(p.paid, base);
+    b.rejected.set(p.rejected, base);
+    for (const [k, v] of p.bigPaid) b.bigPaid.set(base + k, v);
+    for (const m of p.manual) b.manual.push({ ...m, index: base + m.index });
+    for (let k = 0; k < p.idHash.length; k++) this.ids.push(p.idHash[k]!, base + p.idOwner[k]!, p.idText[k]!);
+    this.n += p.count;
   }
 
   finish(): CompactBook {

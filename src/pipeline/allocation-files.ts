@@ -20,7 +20,7 @@
  * holds the two equal on the golden books and on generated ones.
  */
 import { allocateCompact, allocateNothingCompact, CompactAllocation, POOL_OF_CODE } from '../allocate/compact-allocation';
-import { CompactBook, CompactBookBuilder, CompactInput, ManualRefundEntry } from '../allocate/compact-book';
+import { CompactBook, CompactBookBuilder, CompactPart, ManualRefundEntry } from '../allocate/compact-book';
 import { CHANNELS, Channel, ParticipantRegistry, StoredInstruction } from '../domain/types';
 import { ConfigInvalidError, InvariantError, StorageError } from '../domain/errors';
 import type { Offering } from '../offering/schema';
@@ -29,9 +29,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { renderRows, RowFileName, RowsTotals, RowsView } from './allocation-rows';
-import { listStoredFiles, storeFormatOf, streamStoreTexts, StoredFileMeta } from '../io/store';
-import { storedFilePaths } from '../io/store-layout';
-import { decodeStoredLines, decodeStoredRow, parseJsonLines } from '../io/stored-row';
+import { listStoredFiles, StoredFileMeta } from '../io/store';
+import { readStoredFiles } from './compact-read';
 import type { OutputSink, OutputSinks } from '../io/output-sinks';
 import { formatCentsOf } from '../money/cents';
 import { certificateRow, hasCertificate } from '../refund/certificates';
@@ -60,43 +59,45 @@ export interface StoredBook {
  */
 export type AllocationProgress = (phase: 'reading the book' | 'drawing and settling' | 'writing the files', done: number, total: number) => void;
 
-/** Pass 1: the compact book of every committed file (each file's bytes checked against its meta). */
-export async function readCompactBook(work: string, progress?: AllocationProgress): Promise<StoredBook> {
+/** Below this many instructions pass 1 stays on one thread (a thread's start costs more than it saves). */
+const READ_SPLIT_MIN_INSTRUCTIONS = 100_000;
+
+/** The first file of the second half of the store (by records, whole files), read on another thread. */
+export function readSplitPoint(metas: readonly StoredFileMeta[]): number {
+  const total = metas.reduce((n, m) => n + m.records, 0);
+  let done = 0;
+  for (let f = 0; f < metas.length; f++) {
+    if (done * 2 >= total) return f;
+    done += metas[f]!.records;
+  }
+  return metas.length;
+}
+
+/**
+ * Pass 1: the compact book of every committed file (each file's bytes checked against its meta).
+ * From 100,000 instructions (or with `threads` 1) the second half of the files is read on a worker
+ * thread (compact-book-worker.ts) into a part appended after the first: the same book.
+ */
+export async function readCompactBook(work: string, progress?: AllocationProgress, threads?: number): Promise<StoredBook> {
   const metas = await listStoredFiles(work);
   const total = metas.reduce((n, m) => n + m.records, 0);
   const builder = new CompactBookBuilder(total);
-  let fileIndex = -1;
-  let done = 0;
-  for await (const { index, meta, text } of streamStoreTexts(work, metas)) {
-    if (index !== fileIndex) {
-      fileIndex = builder.addFile({ participant_id: meta.participant_id, channel: meta.channel, file_seq: meta.file_seq });
-      progress?.('reading the book', done, total);
-      done += meta.records;
-    }
-    const where = storedFilePaths(work, meta.participant_id, meta.file_sha256).jsonl;
-    if (storeFormatOf(meta) === 1) {
-      for (const si of decodeStoredLines(text, 1, meta, where)) builder.add(fileIndex, si);
-      continue;
-    }
-    // Format 2 rows read in place (stored-row.ts field order), without building the instruction.
-    for (const row of parseJsonLines(text, where)) builder.add(fileIndex, compactInputOf(row, where));
+  const split = (threads ?? (total >= READ_SPLIT_MIN_INSTRUCTIONS ? 1 : 0)) > 0 ? readSplitPoint(metas) : metas.length;
+  const other = split < metas.length ? readOnThread(work, metas.slice(split), total) : null;
+  try {
+    await readStoredFiles(work, metas.slice(0, split), builder, (done) => progress?.('reading the book', done, total));
+    if (other) builder.appendPart(await other.done);
+  } finally {
+    await other?.stop();
   }
   progress?.('drawing and settling', total, total);
   return { metas, book: builder.finish() };
 }
 
-function compactInputOf(row: unknown, where: string): CompactInput {
-  const r = row as unknown[];
-  if (!Array.isArray(r) || r.length !== 14 || typeof r[0] !== 'number' || typeof r[1] !== 'string' || !Array.isArray(r[3]) || !(r[6] === null || typeof r[6] === 'number') ||
-    typeof r[7] !== 'string' || !(r[8] === null || typeof r[8] === 'string') || typeof r[4] !== 'string' || typeof r[10] !== 'string' || !(r[12] === null || typeof r[12] === 'string')) {
-    // The full check names the fault as the instruction reader does.
-    return decodeStoredRow(row, { participant_id: '', channel: 'CLEARING', file_seq: 0, file_sha256: '', file_name: '' }, where);
-  }
-  return {
-    line: r[0] as number, instruction_ref: r[1] as string, applicant_ids: r[3] as string[], applicant_name: r[4] as string, shares: r[6] as number | null,
-    amount_paid_text: r[7] as string, amount_paid: r[8] as string | null, refund_account: r[10] as string,
-    status: r[12] === null ? 'ACCEPTED' : 'REJECTED', reason_code: r[12] as string | null,
-  };
+/** Reads `metas` on a worker thread into a part of the book. */
+function readOnThread(work: string, metas: StoredFileMeta[], announced: number): { done: Promise<CompactPart>; stop: () => Promise<void> } {
+  const t = onThread<CompactPart>('compact-book-worker', { work, metas, announced }, 'the thread reading the second half of the book');
+  return { done: t.done.then((m) => m.part as CompactPart), stop: t.stop };
 }
 
 export interface BookDerivation extends StoredBook {
@@ -223,10 +224,10 @@ function rowsView(d: BookDerivation, base: number, end: number, copy: boolean): 
 }
 
 /** How a worker's code is loaded: the compiled file, or (tests run from the TypeScript sources) through the compiler. */
-function rowsWorkerSource(): { script: string; eval: boolean; extra: Record<string, unknown> } {
-  const compiled = path.join(__dirname, 'allocation-rows-worker.js');
+function workerSource(name: string): { script: string; eval: boolean; extra: Record<string, unknown> } {
+  const compiled = path.join(__dirname, `${name}.js`);
   if (existsSync(compiled)) return { script: compiled, eval: false, extra: {} };
-  const source = path.join(__dirname, 'allocation-rows-worker.ts');
+  const source = path.join(__dirname, `${name}.ts`);
   const bootstrap = `
     const { workerData } = require('node:worker_threads');
     const fs = require('node:fs');
@@ -241,20 +242,28 @@ function rowsWorkerSource(): { script: string; eval: boolean; extra: Record<stri
 
 const ERRORS: Record<string, new (m: string) => Error> = { StorageError, InvariantError, ConfigInvalidError };
 
-/** Renders [view.base, view.end) on a worker thread into part files under `partsDir`. */
-function renderOnThread(work: string, view: RowsView, partsDir: string): { done: Promise<{ totals: RowsTotals; parts: Record<RowFileName, string> }>; stop: () => Promise<void> } {
-  const src = rowsWorkerSource();
-  const worker = new Worker(src.script, { eval: src.eval, workerData: { work, view, partsDir, ...src.extra } });
-  const done = new Promise<{ totals: RowsTotals; parts: Record<RowFileName, string> }>((resolve, reject) => {
-    worker.once('message', (m: { ok: true; totals: RowsTotals; parts: Record<RowFileName, string> } | { ok: false; name: string; message: string }) => {
-      if (m.ok) resolve({ totals: m.totals, parts: m.parts });
+/**
+ * A worker thread running `name` (allocation-rows-worker, compact-book-worker) with `data`; its one
+ * message is `{ ok: true, ... }` or the error it stopped on (class name and message), rethrown here.
+ */
+function onThread<T>(name: string, data: Record<string, unknown>, what: string): { done: Promise<Record<string, unknown> & { ok: true } & T>; stop: () => Promise<void> } {
+  const src = workerSource(name);
+  const worker = new Worker(src.script, { eval: src.eval, workerData: { ...data, ...src.extra } });
+  const done = new Promise<Record<string, unknown> & { ok: true } & T>((resolve, reject) => {
+    worker.once('message', (m: (Record<string, unknown> & { ok: true } & T) | { ok: false; name: string; message: string }) => {
+      if (m.ok) resolve(m);
       else reject(new (ERRORS[m.name] ?? InvariantError)(m.message));
     });
-    worker.once('error', (e) => reject(new InvariantError(`the thread writing the second half of the files stopped: ${e.message}`)));
-    worker.once('exit', (code) => reject(new InvariantError(`the thread writing the second half of the files stopped (exit code ${code})`)));
+    worker.once('error', (e) => reject(new InvariantError(`${what} stopped: ${e.message}`)));
+    worker.once('exit', (code) => reject(new InvariantError(`${what} stopped (exit code ${code})`)));
   });
   done.catch(() => undefined);
   return { done: done.finally(() => void worker.terminate()), stop: async () => void (await worker.terminate()) };
+}
+
+/** Renders [view.base, view.end) on a worker thread into part files under `partsDir`. */
+function renderOnThread(work: string, view: RowsView, partsDir: string): { done: Promise<{ totals: RowsTotals; parts: Record<RowFileName, string> }>; stop: () => Promise<void> } {
+  return onThread<{ totals: RowsTotals; parts: Record<RowFileName, string> }>('allocation-rows-worker', { work, view, partsDir }, 'the thread writing the second half of the files');
 }
 
 async function writeAll(work: string, d: BookDerivation, sinks: OutputSinks, progress?: AllocationProgress, threads?: number): Promise<WrittenFiles> {

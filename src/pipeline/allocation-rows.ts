@@ -17,14 +17,14 @@ import { formatCentsOf } from '../money/cents';
 import { certificateRow, hasCertificate } from '../refund/certificates';
 import { Cents, CentsSum, REFUND_REASON_OF_CODE, STATUS_OF_CODE } from '../refund/compact-settlement';
 import { depositRow, hasDeposit } from '../refund/deposits';
-import { CERTIFICATE_COLUMNS, DEPOSIT_COLUMNS, REFUND_COLUMNS, RESULT_COLUMNS } from '../refund/output-columns';
+import { CERTIFICATE_COLUMNS, DEPOSIT_COLUMNS } from '../refund/output-columns';
 import { RefundTotalsAccumulator, SerializedRefundTotals } from '../refund/refund-totals';
-import { formatRefundRef, ledgerRow, payee, RefundLedgerContext } from '../refund/refunds';
-import { resultRow } from '../refund/results';
+import { formatRefundRef, payee, RefundLedgerContext } from '../refund/refunds';
+import { neutraliseCell, neutraliseNumberText } from '../refund/spreadsheet-safe';
 import { formatCsvRecord } from '../treasury/csv-record';
 import { storeFormatOf, streamStoreTexts, StoredFileMeta } from '../io/store';
 import { storedFilePaths } from '../io/store-layout';
-import { decodeStoredLines } from '../io/stored-row';
+import { decodeStoredLinesTransient } from '../io/stored-row';
 
 /** The instructions [base, end) of the book, their settlement and allotments, as rendering reads them. */
 export interface RowsView {
@@ -90,11 +90,11 @@ export async function renderRows(work: string, v: RowsView, out: RowsOut, progre
   const written = Object.fromEntries(CHANNELS.map((c) => [c, new CentsSum()])) as Record<Channel, CentsSum>;
   const rows: Record<RowFileName, number> = { results: 0, refunds: 0, deposits: 0, certificates: 0 };
   const shares: Record<RowFileName, number> = { results: 0, refunds: 0, deposits: 0, certificates: 0 };
-  const put = async (file: RowFileName, text: string, n: number) => {
+  // Synchronous unless a file asks the writer to wait (a chunk on its way to the disk): no promise a row.
+  const put = (file: RowFileName, text: string, n: number): Promise<void> | undefined => {
     rows[file] += 1;
     shares[file] += n;
-    const due = out.put(file, text, n);
-    if (due) await due;
+    return out.put(file, text, n) ?? undefined;
   };
   const at = (i: number) => i - v.base;
 
@@ -102,16 +102,24 @@ export async function renderRows(work: string, v: RowsView, out: RowsOut, progre
     const k = at(i);
     const allotted = v.allotted[k]!;
     const reason_code = v.codes[v.code[k]!]!;
-    const result = csv(RESULT_COLUMNS, resultRow({ instruction: si, pool: POOL_OF_CODE[v.pool[k]!]!, shares_allotted: allotted, status: STATUS_OF_CODE[v.status[k]!]!, reason_code }));
+    // The cells of resultRow and ledgerRow (refund/results.ts, refunds.ts) in column order, without
+    // the row objects (a million of each); the streamed test holds the bytes equal to theirs.
+    const result = formatCsvRecord([
+      neutraliseCell(si.participant_id), neutraliseCell(si.instruction_ref), si.channel, neutraliseCell(si.applicant_ids.join(';')),
+      POOL_OF_CODE[v.pool[k]!] ?? '', neutraliseNumberText(si.shares_text), String(allotted), STATUS_OF_CODE[v.status[k]!]!, reason_code,
+    ]);
     let refund: string | null = null;
     const seq = v.refundSeq[k]!;
     const r = v.refund[k]!;
     if (seq > 0 && r !== -1) {
       const cents: Cents = Number.isNaN(r) ? v.bigRefund.get(i)! : r;
       const p = payee(si, v.registry);
-      const row = ledgerRow(si, { amount: formatCentsOf(cents), refund_reason: REFUND_REASON_OF_CODE[v.refundReason[k]!]!, reason_code }, formatRefundRef(seq), p, p.method, v.ctx);
-      refund = csv(REFUND_COLUMNS, row);
-      ledger.add(p.method, si.channel, row.reason, cents);
+      const reason = REFUND_REASON_OF_CODE[v.refundReason[k]!] ?? 'REJECTED';
+      refund = formatCsvRecord([
+        formatRefundRef(seq), neutraliseCell(si.participant_id), neutraliseCell(si.instruction_ref), si.channel, p.method, neutraliseCell(p.payee_account),
+        neutraliseCell(p.payee_name), formatCentsOf(cents), reason, String(si.file_seq), String(si.line), v.ctx.currency, v.ctx.value_date ?? '', reason_code, '', '',
+      ]);
+      ledger.add(p.method, si.channel, reason, cents);
       written[si.channel].add(cents);
     }
     return {
@@ -120,11 +128,14 @@ export async function renderRows(work: string, v: RowsView, out: RowsOut, progre
       certificate: hasCertificate(si.channel, allotted) ? csv(CERTIFICATE_COLUMNS, certificateRow(si, allotted, v.collectMin)) : null,
     };
   };
-  const putRows = async (r: Rows) => {
-    await put('results', r.result, r.allotted);
-    if (r.refund !== null) await put('refunds', r.refund, 0);
-    if (r.deposit !== null) await put('deposits', r.deposit, r.allotted);
-    if (r.certificate !== null) await put('certificates', r.certificate, r.allotted);
+  const putRows = (r: Rows): Promise<void> | undefined => {
+    const dues: Promise<void>[] = [];
+    const due = (d: Promise<void> | undefined) => void (d && dues.push(d));
+    due(put('results', r.result, r.allotted));
+    if (r.refund !== null) due(put('refunds', r.refund, 0));
+    if (r.deposit !== null) due(put('deposits', r.deposit, r.allotted));
+    if (r.certificate !== null) due(put('certificates', r.certificate, r.allotted));
+    return dues.length === 0 ? undefined : Promise.all(dues).then(() => undefined);
   };
 
   // Participant blocks [start, end) in store order; held when not in results order.
@@ -147,17 +158,27 @@ export async function renderRows(work: string, v: RowsView, out: RowsOut, progre
   };
   for await (const { meta, text } of streamStoreTexts(work, v.metas)) {
     progress?.(i - v.base);
-    for (const si of decodeStoredLines(text, storeFormatOf(meta), meta, storedFilePaths(work, meta.participant_id, meta.file_sha256).jsonl)) {
+    // Read without JSON.parse where it can (its strings may be slices of the file's text: every row
+    // rendered here is a new flat string, formatCsvRecord, so a held row keeps no file's text).
+    for (const si of decodeStoredLinesTransient(text, storeFormatOf(meta), meta, storedFilePaths(work, meta.participant_id, meta.file_sha256).jsonl)) {
       if (i >= v.end || v.refs[at(i)] !== si.instruction_ref || v.line[at(i)] !== si.line) {
         throw new StorageError(`the store changed during the allocation (${meta.participant_id} file_seq ${meta.file_seq} line ${si.line}); nothing was written`);
       }
       if (block === null) block = startBlock(i);
       const r = rowsOf(i, si);
       if (block.held) block.held[block.rank![i - block.start]!] = r;
-      else await putRows(r);
+      else {
+        const due = putRows(r);
+        if (due) await due;
+      }
       i += 1;
       if (i === block.end) {
-        if (block.held) for (const h of block.held) await putRows(h!);
+        if (block.held) {
+          for (const h of block.held) {
+            const due = putRows(h!);
+            if (due) await due;
+          }
+        }
         block = null;
       }
     }

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import type { StoredInstruction } from '../../../src/domain/types';
 import { checkStore, listStoredFiles, openStoredFileWriter, readStoredFileMeta, readStoredInstructions, streamStoredFileBatches } from '../../../src/io/store';
 import { observeStoreOperations, StoreOperation } from '../../../src/io/store-writer';
-import { decodeStoredRow, encodeStoredRow } from '../../../src/io/stored-row';
+import { decodeStoredLines, decodeStoredLinesTransient, decodeStoredRow, encodeStoredRow } from '../../../src/io/stored-row';
 import { StoreBookState } from '../../../src/pipeline/book-state';
 import { ingestInbox } from '../../../src/pipeline/ingest';
 import { dLine, fileText, hLine, offering, participants } from '../validate/fixture';
@@ -39,6 +39,37 @@ describe('store format 2', () => {
       expect(line).toBe(JSON.stringify([si.line, si.instruction_ref, si.input_time, si.applicant_ids, si.applicant_name, si.shares_text, si.shares, si.amount_paid_text, si.amount_paid, si.stock_account, si.refund_account, si.payment_time, si.reason_code, si.detail]) + '\n');
       expect(decodeStoredRow(JSON.parse(line), si, 'x')).toEqual(si);
     }), { numRuns: 300 });
+  });
+
+  it('the transient reader (pass 2, without JSON.parse) reads what JSON.parse reads, escapes, odd numbers and faults included', () => {
+    const text = fc.string({ unit: 'binary' });
+    const row = fc.tuple(text, text, fc.array(text, { maxLength: 3 }), fc.option(fc.integer({ min: 0, max: 10 ** 16 })), fc.option(text), fc.boolean()).map(([ref, name, ids, shares, amount, rejected]) =>
+      encodeStoredRow(instruction(1, { instruction_ref: ref, applicant_name: name, applicant_ids: ids, shares, amount_paid: amount, status: rejected ? 'REJECTED' : 'ACCEPTED', reason_code: rejected ? 'REF_REUSED' : null, detail: rejected ? name : '' })));
+    const plain = fc.constantFrom(...[0, 1, 2, 3].map((i) => encodeStoredRow(instruction(i, i === 2 ? { applicant_ids: [], shares: null } : {}))));
+    // Valid JSON in another shape than the writer's (JSON.parse reads it), and lines that are not instructions.
+    const odd = fc.constantFrom(
+      '[2, "R-1","t",["x"],"n","1000",1000,"4030.21","4030.21","s","","",null,""]', '[2,"R-1","t",["x"],"n","1000",1e3,"4030.21","4030.21","s","","",null,""]',
+      '[2,"R-1","t",["x"],"n","1000",1000.5,"4030.21","4030.21","s","","",null,""]', '[02,"R-1","t",["x"],"n","1000",1000,"4030.21","4030.21","s","","",null,""]',
+      '[2,"R-1","t",["x"],"n","1000",-1000,"4030.21","4030.21","s","","",null,""]', '[2,"R-1","t",["x"],"n","1000",12345678901234567,"4030.21","4030.21","s","","",null,""]',
+      '[2,"R-1","t",["x"],"n","1000",1000,"4030.21","4030.21","s","","",null,""] ', '[2,"R-1","t",["x"],"n","1000",1000,"4030.21","4030.21","s","","",null,"",""]',
+      '[2,"R-1","t",["x"],"n","1000",1000,"4030.21","4030.21","s","","",null]', '[2,"R-\u0041","t",["x",],"n","1000",1000,"4030.21","4030.21","s","","",null,""]',
+      '[2,"R-1","t",["x" ,"y"],"n","1000",1000,"4030.21","4030.21","s","","",nul,""]', '[2,"R-1\t","t",[],"n","1000",true,"4030.21","4030.21","s","","",null,""]',
+      '[2,"R-1","t",["x"],"n","1000",1000,"4030.21","4030.21","s","","",null,""\r', '[2,"R\t","t",["x"],"n","1000",1000,"4030.21","4030.21","s","","",null,""]\r',
+      '{"line":2}', '[2,"R-1"', '',
+    );
+    const outcome = (f: () => unknown) => {
+      try {
+        return { ok: f() };
+      } catch (e) {
+        return { error: `${(e as Error).name}: ${(e as Error).message}` };
+      }
+    };
+    fc.assert(fc.property(fc.array(fc.oneof(row, plain, odd.map((l) => `${l}\n`)), { maxLength: 6 }), fc.boolean(), (lines, lastLf) => {
+      let t = lines.join('');
+      if (!lastLf) t = t.replace(/\n$/, '');
+      const file = instruction(0);
+      expect(outcome(() => decodeStoredLinesTransient(t, 2, file, 'f.jsonl'))).toEqual(outcome(() => decodeStoredLines(t, 2, file, 'f.jsonl')));
+    }), { numRuns: 500 });
   });
 
   it('a committed file: format 2 named in its meta, the lines hash recorded, a fifth of format 1 bytes', async () => {
