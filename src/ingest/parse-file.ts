@@ -27,7 +27,7 @@
  */
 import { Rejection, rejection } from '../domain/reasons';
 import { maskFreeText } from '../domain/mask';
-import { DEFAULT_INGEST_LIMITS, IngestLimits } from '../offering/ingest-limits';
+import { DEFAULT_INGEST_LIMITS, IngestLimits } from '../offering/ingest-limit-defaults';
 import { ByteChunks, LineReaderLimit, readLineBatches, utf8Length } from './line-reader';
 import { firstField, isWellFormedCsvLine, splitWellFormedCsvLine } from './csv-line';
 import { DETAIL_FIELDS, DetailFields, HEADER_FIELDS, TRAILER_FIELDS } from './record-layout';

@@ -10,7 +10,7 @@
  * the files of every other participant are still processed (the poison-file guard). A storage
  * fault is not the file's doing: its claim is removed before the fault is reported.
  */
-import { promises as fs, readFileSync, rmSync } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { StorageError, systemErrorCode } from '../domain/errors';
 import { writeSmallFileAtomic } from './atomic-write';
@@ -61,7 +61,9 @@ export async function readClaim(work: string, folder: string, fileName: string):
 export async function removeClaim(work: string, folder: string, fileName: string): Promise<void> {
   const file = claimPath(work, folder, fileName);
   try {
-    rmSync(file, { force: true });
+    // Through the thread pool: the unlink of a file fsynced moments ago waits for the file
+    // system's journal (1-2 ms a claim measured on ext4), which the main thread should not.
+    await fs.rm(file, { force: true });
   } catch (e) {
     throw StorageError.wrap('remove the claim', file, e);
   }

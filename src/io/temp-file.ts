@@ -82,11 +82,12 @@ export class TempTextFile {
 
   private flush(): void {
     if (this.pending === '' || this.fd === null) return;
-    const chunk = this.pending;
+    // Encoded once, for the hash and the write alike.
+    const chunk = Buffer.from(this.pending, 'utf8');
     this.pending = '';
-    this.hash?.update(chunk, 'utf8');
+    this.hash?.update(chunk);
     try {
-      writeSync(this.fd, chunk, null, 'utf8');
+      for (let at = 0; at < chunk.length; ) at += writeSync(this.fd, chunk, at, chunk.length - at);
     } catch (e) {
       throw StorageError.wrap('write', this.target, e);
     }
