@@ -122,9 +122,10 @@ export class InboxEntry {
   }
 
   /**
-   * SHA-256 of the bytes, or null when there are more than `maxBytes` (not read beyond). Read
-   * synchronously (pread of a file of some kilobytes, in the page cache after its arrival): no
-   * hand-off to the thread pool per chunk.
+   * SHA-256 of the bytes, or null when there are more than `maxBytes` (not read beyond). The first
+   * MiB is read synchronously (the whole of a usual file, some kilobytes in the page cache after its
+   * arrival: no hand-off to the thread pool); the rest of a large file through the pool, so that a
+   * file of hundreds of MiB never holds the event loop.
    */
   async sha256(maxBytes = Infinity): Promise<string | null> {
     const hash = createHash('sha256');
@@ -132,7 +133,7 @@ export class InboxEntry {
     for (let position = 0; ;) {
       let bytesRead: number;
       try {
-        bytesRead = readSync(this.handle.fd, buffer, 0, HASH_CHUNK_BYTES, position);
+        bytesRead = position === 0 ? readSync(this.handle.fd, buffer, 0, HASH_CHUNK_BYTES, 0) : (await this.handle.read(buffer, 0, HASH_CHUNK_BYTES, position)).bytesRead;
       } catch (e) {
         throw StorageError.wrap('read', this.file.path, e);
       }
