@@ -27,9 +27,9 @@
  */
 import { Rejection, rejection } from '../domain/reasons';
 import { maskFreeText } from '../domain/mask';
-import { DEFAULT_INGEST_LIMITS, IngestLimits } from '../offering/ingest-limits';
+import { DEFAULT_INGEST_LIMITS, IngestLimits } from '../offering/ingest-limit-defaults';
 import { ByteChunks, LineReaderLimit, readLineBatches, utf8Length } from './line-reader';
-import { firstField, isWellFormedCsvLine, parseCsvLine, splitWellFormedCsvLine } from './csv-line';
+import { firstField, isWellFormedCsvLine, splitWellFormedCsvLine } from './csv-line';
 import { DETAIL_FIELDS, DetailFields, HEADER_FIELDS, TRAILER_FIELDS } from './record-layout';
 import type { DetailEvent } from './detail-stream';
 import { HeaderRecord, parseHeaderRecord } from './header-record';
@@ -98,7 +98,7 @@ async function* countedChunks(chunks: ByteChunks, max: number, seen: { bytes: nu
 
 /** The first field of a line longer than the limit, or null. Only called for long lines. */
 function longField(text: string, type: string, maxBytes: number): { field: string; bytes: number } | null {
-  const fields = isWellFormedCsvLine(text) ? parseCsvLine(text) : text.split(',');
+  const fields = isWellFormedCsvLine(text) ? splitWellFormedCsvLine(text) : text.split(',');
   const names: readonly string[] = type === 'H' ? HEADER_FIELDS : type === 'D' ? DETAIL_FIELDS : type === 'T' ? TRAILER_FIELDS : [];
   for (let i = 0; i < fields.length; i++) {
     const bytes = utf8Length(fields[i]!);
@@ -188,7 +188,7 @@ export async function* parseInstructionFileBatches(chunks: ByteChunks, limits: I
           }
           seenHeader = true;
           if (!wellFormed) break;
-          const result = parseHeaderRecord(parseCsvLine(text), line);
+          const result = parseHeaderRecord(splitWellFormedCsvLine(text), line);
           if (result.ok) {
             shape.header = result.header;
             out.push({ kind: 'header', line, header: result.header });
@@ -207,7 +207,7 @@ export async function* parseInstructionFileBatches(chunks: ByteChunks, limits: I
         case 'T': {
           shape.trailerSeen = true;
           if (!wellFormed) break;
-          const result = parseTrailerRecord(parseCsvLine(text), line);
+          const result = parseTrailerRecord(splitWellFormedCsvLine(text), line);
           if (result.ok) shape.trailer = result.trailer;
           else fault('trailer', result.rejection);
           break;

@@ -5,11 +5,11 @@
  * temporary file: removeAckLeftovers deletes them on the next start, so a participant never sees
  * one. Every file-system fault is a StorageError naming the path and the operation.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, renameSync } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StorageError } from '../domain/errors';
-import { ensureFolder, ensureFolderSync } from './ensure-folder';
+import { ensureFolder } from './ensure-folder';
 import { TempTextFile } from './temp-file';
 
 export function ackPath(work: string, folder: string, fileName: string): string {
@@ -126,15 +126,13 @@ export interface PreparedAck {
 
 /** A temporary acknowledgement written synchronously (io/temp-file.ts); finish() then commitPreparedAck(). */
 export function createAckTempFile(work: string, folder: string, fileName: string): TempTextFile {
-  const target = ackPath(work, folder, fileName);
-  ensureFolderSync(path.dirname(target));
-  return TempTextFile.create(target, false);
+  return TempTextFile.create(ackPath(work, folder, fileName), false, true);
 }
 
 /** Renames a prepared acknowledgement into place; returns its path. */
 export async function commitPreparedAck(prepared: PreparedAck): Promise<string> {
   try {
-    await fs.rename(prepared.tmp, prepared.target);
+    renameSync(prepared.tmp, prepared.target);
   } catch (e) {
     await fs.rm(prepared.tmp, { force: true }).catch(() => undefined);
     throw StorageError.wrap('rename into place', prepared.target, e);

@@ -10,10 +10,10 @@
  * the files of every other participant are still processed (the poison-file guard). A storage
  * fault is not the file's doing: its claim is removed before the fault is reported.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { StorageError, systemErrorCode } from '../domain/errors';
-import { writeFileAtomic } from './atomic-write';
+import { writeSmallFileAtomic } from './atomic-write';
 
 export interface Claim {
   folder: string;
@@ -33,7 +33,7 @@ function claimPath(work: string, folder: string, fileName: string): string {
 export async function writeClaim(work: string, claim: Claim): Promise<void> {
   const file = claimPath(work, claim.folder, claim.file_name);
   try {
-    await writeFileAtomic(file, JSON.stringify(claim) + '\n');
+    await writeSmallFileAtomic(file, JSON.stringify(claim) + '\n');
   } catch (e) {
     throw StorageError.wrap('write the claim', file, e);
   }
@@ -43,7 +43,8 @@ export async function readClaim(work: string, folder: string, fileName: string):
   const file = claimPath(work, folder, fileName);
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    // Synchronously: a claim is a line, and most files have none (one system call, no hand-off).
+    text = readFileSync(file, 'utf8');
   } catch (e) {
     if (systemErrorCode(e) === 'ENOENT') return null;
     throw StorageError.wrap('read the claim', file, e);
@@ -60,6 +61,8 @@ export async function readClaim(work: string, folder: string, fileName: string):
 export async function removeClaim(work: string, folder: string, fileName: string): Promise<void> {
   const file = claimPath(work, folder, fileName);
   try {
+    // Through the thread pool: the unlink of a file fsynced moments ago waits for the file
+    // system's journal (1-2 ms a claim measured on ext4), which the main thread should not.
     await fs.rm(file, { force: true });
   } catch (e) {
     throw StorageError.wrap('remove the claim', file, e);

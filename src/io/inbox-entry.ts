@@ -18,12 +18,12 @@
  * The one window left is between the last inode check and the unlink of the source name (a few
  * microseconds): a participant replacing its file in exactly that window loses the replacement.
  */
-import { constants as fsConstants, promises as fs, readSync } from 'node:fs';
+import { constants as fsConstants, linkSync, lstatSync, promises as fs, readSync, statSync, unlinkSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { StorageError, systemErrorCode } from '../domain/errors';
 import { folderViaDescriptor, IgnoredEntry, InboxFile, openFolder } from './inbox';
-import { ensureFolder } from './ensure-folder';
+import { ensureFolderSync } from './ensure-folder';
 
 const READ_CHUNK_BYTES = 64 * 1024;
 const HASH_CHUNK_BYTES = 1024 * 1024;
@@ -121,14 +121,19 @@ export class InboxEntry {
     return { chunks: chunks(), digest: () => hash.digest('hex') };
   }
 
-  /** SHA-256 of the bytes, or null when there are more than `maxBytes` (not read beyond). */
+  /**
+   * SHA-256 of the bytes, or null when there are more than `maxBytes` (not read beyond). The first
+   * MiB is read synchronously (the whole of a usual file, some kilobytes in the page cache after its
+   * arrival: no hand-off to the thread pool); the rest of a large file through the pool, so that a
+   * file of hundreds of MiB never holds the event loop.
+   */
   async sha256(maxBytes = Infinity): Promise<string | null> {
     const hash = createHash('sha256');
     const buffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
     for (let position = 0; ;) {
       let bytesRead: number;
       try {
-        ({ bytesRead } = await this.handle.read(buffer, 0, HASH_CHUNK_BYTES, position));
+        bytesRead = position === 0 ? readSync(this.handle.fd, buffer, 0, HASH_CHUNK_BYTES, 0) : (await this.handle.read(buffer, 0, HASH_CHUNK_BYTES, position)).bytesRead;
       } catch (e) {
         throw StorageError.wrap('read', this.file.path, e);
       }
@@ -149,10 +154,17 @@ export class InboxEntry {
    * file, `.2`, `.3`, ... is appended. Returns the new path.
    */
   async moveInto(folder: string, name = this.file.name): Promise<string> {
-    await ensureFolder(folder);
+    // The usual move (a link, an unlink, and the checks around them) is made of tiny system calls,
+    // made synchronously: no hand-off to the thread pool for each (issue 9). A copy stays async.
+    ensureFolderSync(folder);
     // Across file systems a name cannot be linked: the bytes are copied, and a kept file with the
     // same bytes under the name (a copy made by a run stopped before its unlink) counts as this one.
-    const crossDevice = (await fs.stat(folder, { bigint: true }).catch((e: unknown) => { throw StorageError.wrap('inspect', folder, e); })).dev !== this.file.dev;
+    let crossDevice: boolean;
+    try {
+      crossDevice = statSync(folder, { bigint: true }).dev !== this.file.dev;
+    } catch (e) {
+      throw StorageError.wrap('inspect', folder, e);
+    }
     for (let n = 1; ; n++) {
       const target = path.join(folder, n === 1 ? name : `${name}.${n}`);
       // Linked by a run stopped between its link and its unlink: finish that move.
@@ -165,7 +177,7 @@ export class InboxEntry {
       } else if (await this.stillHere()) {
         try {
           // link never overwrites an existing target (rename would) and never follows a link.
-          await fs.link(this.source, target);
+          linkSync(this.source, target);
           return await this.removeSource(target);
         } catch (e) {
           const code = systemErrorCode(e);
@@ -184,7 +196,7 @@ export class InboxEntry {
   private async removeSource(placed: string): Promise<string> {
     if (await this.stillHere()) {
       try {
-        await fs.unlink(this.source);
+        unlinkSync(this.source);
       } catch (e) {
         if (systemErrorCode(e) !== 'ENOENT') throw StorageError.wrap('remove', this.file.path, e);
       }
@@ -252,7 +264,7 @@ export function descriptorChunks(fd: number, where: string, chunkBytes = READ_CH
 
 async function sameInode(p: string, file: { dev: bigint; ino: bigint }): Promise<boolean> {
   try {
-    const st = await fs.lstat(p, { bigint: true });
+    const st = lstatSync(p, { bigint: true });
     return st.dev === file.dev && st.ino === file.ino;
   } catch (e) {
     const code = systemErrorCode(e);
@@ -263,7 +275,7 @@ async function sameInode(p: string, file: { dev: bigint; ino: bigint }): Promise
 
 async function exists(p: string): Promise<boolean> {
   try {
-    await fs.lstat(p);
+    lstatSync(p);
     return true;
   } catch (e) {
     if (systemErrorCode(e) === 'ENOENT') return false;

@@ -6,7 +6,7 @@
  * A work folder of an earlier version has `book-closed.json` instead: it is read as a book closed
  * at an unknown instant with no recorded arrivals, and the next transition writes lifecycle.json.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { StorageError } from '../domain/errors';
 import type { Lifecycle } from '../book/lifecycle';
@@ -100,7 +100,8 @@ export class LifecycleWatch {
   async current(): Promise<Lifecycle | null> {
     let stamp: string;
     try {
-      const st = await fs.stat(lifecyclePath(this.work), { bigint: true });
+      // Synchronously: asked twice a file by the ingest (admission and fence), one system call.
+      const st = statSync(lifecyclePath(this.work), { bigint: true });
       stamp = `${st.ino}:${st.size}:${st.mtimeNs}`;
     } catch {
       stamp = 'none';

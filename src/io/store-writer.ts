@@ -14,12 +14,11 @@
  * that are not on the disk. (The renames' own durability rests on the journal of the file system:
  * ext4 and XFS commit metadata changes in order, so the meta's fsync carries every earlier rename.)
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, renameSync } from 'node:fs';
 import type { StoredInstruction } from '../domain/types';
 import { InvariantError, StorageError } from '../domain/errors';
-import { writeFileAtomic } from './atomic-write';
+import { writeSmallFileAtomic } from './atomic-write';
 import { TempTextFile } from './temp-file';
-import { ensureFolderSync } from './ensure-folder';
 import { constantsOf, encodeStoredRow, sameConstants, STORE_FORMAT, StoredFileConstants } from './stored-row';
 import { storedFilePaths, StoredFileMeta } from './store-layout';
 
@@ -59,8 +58,7 @@ export class StoredLinesWriter {
 
   static open(work: string, participantId: string, sha256: string): StoredLinesWriter {
     const p = storedFilePaths(work, participantId, sha256);
-    ensureFolderSync(p.dir);
-    return new StoredLinesWriter(participantId, sha256, TempTextFile.create(p.jsonl, true));
+    return new StoredLinesWriter(participantId, sha256, TempTextFile.create(p.jsonl, true, true));
   }
 
   write(si: StoredInstruction): void {
@@ -94,13 +92,13 @@ export async function commitStoredFile(work: string, prepared: PreparedStoredFil
   }
   const p = storedFilePaths(work, prepared.participant_id, prepared.file_sha256);
   try {
-    await fs.rename(prepared.tmp, p.jsonl);
+    renameSync(prepared.tmp, p.jsonl);
   } catch (e) {
     throw StorageError.wrap('write', p.jsonl, e);
   }
   emit('lines-renamed', p.jsonl);
   const meta: StoredFileMeta = { ...base, jsonl_sha256: prepared.jsonl_sha256, store_format: STORE_FORMAT };
-  await writeFileAtomic(p.meta, JSON.stringify(meta, null, 2) + '\n');
+  await writeSmallFileAtomic(p.meta, JSON.stringify(meta, null, 2) + '\n');
   emit('meta-written', p.meta);
   return meta;
 }

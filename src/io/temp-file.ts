@@ -14,6 +14,7 @@ import { closeSync, constants as fsConstants, fsync, openSync, promises as fs, w
 import { createHash, Hash, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { StorageError } from '../domain/errors';
+import { ensureFolderSync } from './ensure-folder';
 
 const CHUNK_CHARS = 256 * 1024;
 
@@ -50,15 +51,28 @@ export class TempTextFile {
     this.hash = hashed ? createHash('sha256') : null;
   }
 
-  /** Creates the temporary file (never an existing one) in the target's folder, which must exist. */
-  static create(target: string, hashed: boolean): TempTextFile {
+  /**
+   * Creates the temporary file (never an existing one) in the target's folder. The folder must
+   * exist, or with `createFolder` is created when the first attempt finds it missing (one system
+   * call a file in the usual case, where the folder is already there, instead of a mkdir each time).
+   */
+  static create(target: string, hashed: boolean, createFolder = false): TempTextFile {
     const tmp = temporaryNameFor(target);
+    const open = () => openSync(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW, 0o644);
+    let fd: number;
     try {
-      const fd = openSync(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW, 0o644);
-      return new TempTextFile(tmp, target, fd, hashed);
+      fd = open();
     } catch (e) {
-      throw StorageError.wrap('create', tmp, e);
+      if (!createFolder) throw StorageError.wrap('create', tmp, e);
+      // The folder missing or not a folder: ensureFolderSync names it; else the same fault again.
+      ensureFolderSync(path.dirname(target));
+      try {
+        fd = open();
+      } catch (e2) {
+        throw StorageError.wrap('create', tmp, e2);
+      }
     }
+    return new TempTextFile(tmp, target, fd, hashed);
   }
 
   write(text: string): void {
@@ -68,11 +82,12 @@ export class TempTextFile {
 
   private flush(): void {
     if (this.pending === '' || this.fd === null) return;
-    const chunk = this.pending;
+    // Encoded once, for the hash and the write alike.
+    const chunk = Buffer.from(this.pending, 'utf8');
     this.pending = '';
-    this.hash?.update(chunk, 'utf8');
+    this.hash?.update(chunk);
     try {
-      writeSync(this.fd, chunk, null, 'utf8');
+      for (let at = 0; at < chunk.length; ) at += writeSync(this.fd, chunk, at, chunk.length - at);
     } catch (e) {
       throw StorageError.wrap('write', this.target, e);
     }

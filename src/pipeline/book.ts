@@ -6,7 +6,7 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promises as fs } from 'node:fs';
+import { lstatSync, promises as fs } from 'node:fs';
 import type { Logger } from 'pino';
 import {
   Actor, Admission, admitFile, Arrival, FinalTransition, InboxEntry, Lifecycle, openBook, Transition, viewOf, withInbox, withTransition,
@@ -138,7 +138,12 @@ export function rememberInbox(l: Lifecycle, inbox: string): Lifecycle {
 
 /** What an inbox file is now, in the form of an arrival (null when it is gone or not a file). */
 export async function inboxEntryOf(inbox: string, file: Pick<InboxFile, 'folder' | 'name' | 'path'>): Promise<InboxEntry | null> {
-  const st = await fs.lstat(file.path).catch(() => null);
+  let st: ReturnType<typeof lstatSync> | null = null;
+  try {
+    st = lstatSync(file.path);
+  } catch {
+    st = null;
+  }
   if (!st || !st.isFile()) return null;
   return { inbox: path.resolve(inbox), folder: file.folder, name: file.name, dev: st.dev, ino: st.ino, size: st.size, mtime_ms: st.mtimeMs };
 }

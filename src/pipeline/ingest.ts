@@ -48,7 +48,7 @@ export interface IngestOptions {
   /**
    * Threads judging files while this one commits (parallel-ingest.ts); 0: every file on this
    * thread, one after the other. The outputs are the same either way.
-   * @defaultValue the cores less one (at most 4) when the inbox holds at least 32 files, else 0
+   * @defaultValue defaultJudgeThreads() when the inbox holds at least 32 files, else 0
    */
   threads?: number;
   /** Cross-file state; defaults to the book committed in `<work>/store`, read as needed (book-state.ts StoreBookState). */
@@ -69,11 +69,20 @@ const NAME_ERRNOS = new Set(['ENAMETOOLONG', 'EILSEQ', 'EINVAL']);
 /** Files from which a run judges in worker threads by default. */
 const PARALLEL_FROM_FILES = 32;
 
+/**
+ * Judging threads by default: the cores less one (the main thread's), at most 4, but as many as
+ * the cores on one or two: the main thread mostly waits on the file system, and on two cores one
+ * judging thread leaves about half a core idle (issue 9, docs/performance.md "A faster ingest").
+ */
+export function defaultJudgeThreads(cores: number = availableParallelism()): number {
+  return Math.min(4, Math.max(Math.min(cores, 2), cores - 1, 1));
+}
+
 function threadsFor(options: IngestOptions, files: number): number {
   // Hooks that observe each step of each file see them one file after another.
   if (options.beforeParse || options.onStep) return 0;
   if (options.threads !== undefined) return options.threads;
-  return files >= PARALLEL_FROM_FILES ? Math.max(1, Math.min(4, availableParallelism() - 1)) : 0;
+  return files >= PARALLEL_FROM_FILES ? defaultJudgeThreads() : 0;
 }
 
 export async function ingestInbox(options: IngestOptions): Promise<IngestReport> {

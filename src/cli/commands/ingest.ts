@@ -44,7 +44,7 @@ export function registerIngest(program: Command, io: CliIo): void {
     .requiredOption('--inbox <dir>', 'inbox folder with one sub-folder per participant')
     .requiredOption('--work <dir>', 'work folder (outbox, processed, quarantine, store, logs)')
     .option('--close-lists', 'the application lists have closed: reject files without a trailer (FILE_INCOMPLETE)')
-    .option('--threads <n>', 'threads judging files while the main one commits them in order (0: one file after another; default: the cores less one, at most 4, from 32 files on)'))
+    .option('--threads <n>', 'threads judging files while the main one commits them in order (0: one file after another; default from 32 files on: the cores less one, at most 4, but 2 on two cores)'))
     .action(async (opts: IngestOpts) => {
       const offering = loadOfferingFile(opts.offering);
       const participants = loadParticipantsFile(opts.participants);
