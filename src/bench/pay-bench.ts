@@ -1,15 +1,13 @@
 /**
  * Payment-run benchmark, run by hand (never by `npm test`):
  *
- *   npm run build && node dist/bench/pay-bench.js [refunds]          (default 1,000,000)
+ *   npm run build && node dist/bench/pay-bench.js [instructions]     (default 1,000,000)
  *   npm run build && node dist/bench/pay-bench.js --work DIR          (a work folder already allocated)
- *   npm run build && node dist/bench/pay-bench.js --synthesise DIR [refunds]   (only write the folder, e.g. to profile)
  *
- * Without --work it synthesises an allocation folder directly: refunds.csv with N ledger rows
- * (10 MANUAL; the rest direct credits to 500 CCASS participants, e-Refunds and cheques of the
- * White Form provider, amounts 1.00 to 1,000,000.00), and the manifest.json and summary.json that
- * tie to it. With a `generate` command (issue 9a), make a real book instead and pass its folder:
- *   ccass-batch generate ... && ccass-batch run ... --work DIR && node dist/bench/pay-bench.js --work DIR
+ * Without --work it builds real final allocations with `ccass-batch generate` and `run` (pay
+ * takes only a final allocation whose files its manifest vouches for): a book of N instructions
+ * and one of a tenth of that (at HK$3.85 every application gets a refund: the unsuccessful all
+ * of it, the successful the difference to the maximum price).
  *
  * Each `pay` runs in a child process of its own with V8's heap capped at 64 MB (it would fail if
  * it kept payments in memory), so its peak resident set size is its own:
@@ -18,77 +16,42 @@
  * that memory does not grow with the number of payments. The payment file is then validated
  * against the schema with `xmllint --stream`. Prints seconds and megabytes.
  */
-import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { closeSync, cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { cpSync, createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { parse } from 'csv-parse';
 import { formatCents } from '../money/cents';
-import { REFUND_COLUMNS } from '../refund/output-columns';
-import { formatCsvRecord } from '../treasury/csv-record';
 import { payRefunds } from '../pipeline/pay';
 
 const ROOT = path.join(__dirname, '..', '..');
 const XSD = path.join(ROOT, 'schemas/iso20022/pain.001.001.09.xsd');
-const MANUAL = 10;
 
-/** Writes <work>/allocation/{refunds.csv,summary.json,manifest.json}; returns the automatic total. */
-function synthesise(work: string, rows: number): { cents: bigint; automatic: number } {
-  const dir = path.join(work, 'allocation');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'refunds.csv');
-  const fd = openSync(file, 'w');
-  const hash = createHash('sha256');
-  let bytes = 0;
-  let buf = REFUND_COLUMNS.join(',') + '\n';
-  const flush = (force: boolean) => {
-    if (!force && buf.length < 1 << 20) return;
-    const b = Buffer.from(buf, 'utf8');
-    hash.update(b);
-    bytes += b.length;
-    writeSync(fd, b);
-    buf = '';
+const CLI = path.join(ROOT, 'bin', 'ccass-batch.js');
+const OFFERING = path.join(ROOT, 'samples', 'offerings', '0020-sensetime-2021.json');
+
+/**
+ * A real final allocation of N instructions: `generate` then `run` (pay takes only a book whose
+ * allocation is final, its files vouched for by the manifest). Returns the total of the refunds
+ * paid automatically (every refunds.csv row but the MANUAL ones), to tie the payment files to.
+ */
+async function realBook(dir: string, n: number): Promise<{ work: string; cents: bigint; rows: number }> {
+  const gen = path.join(dir, 'generated');
+  const work = path.join(dir, 'work');
+  const cli = (args: string[]) => {
+    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (r.status !== 0) throw new Error(`ccass-batch ${args[0]} failed (${r.status}): ${r.stderr}`);
   };
-  const cells = (o: Partial<Record<(typeof REFUND_COLUMNS)[number], string>>) => REFUND_COLUMNS.map((c) => o[c] ?? '');
-  for (let m = 1; m <= MANUAL; m++) {
-    buf += formatCsvRecord(cells({ refund_ref: `M${String(m).padStart(8, '0')}`, participant_id: 'P0001', instruction_ref: `MAN-${m}`, channel: 'CLEARING', method: 'MANUAL', payee_account: '004-001-000000001', payee_name: 'Participant 1 Securities Limited', reason: 'REJECTED', file_seq: '1', line: String(m + 1), currency: 'HKD', value_date: '2021-12-29', reason_code: 'AMOUNT_INVALID', manual_reason: 'AMOUNT_NOT_MONEY', amount_paid_text: '12,00' }));
-  }
-  const automatic = rows - MANUAL;
-  const direct = Math.floor(automatic * 0.7);
+  cli(['generate', '--instructions', String(n), '--seed', 'pay-bench', '--out', gen, '--offering', OFFERING]);
+  cli(['run', '--offering', OFFERING, '--participants', path.join(gen, 'participants.csv'), '--inbox', path.join(gen, 'inbox'), '--work', work, '--final-price', '3.85', '--seed', 'pay-bench']);
+  rmSync(gen, { recursive: true, force: true });
   let cents = 0n;
-  let seed = 12345;
-  for (let i = 1; i <= automatic; i++) {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    const amount = BigInt(100 + (seed % 99_999_900));
-    cents += amount;
-    const ref = `R${String(i).padStart(8, '0')}`;
-    const common = { refund_ref: ref, amount: formatCents(amount), reason: i % 3 === 0 ? 'PARTIAL' : 'UNSUCCESSFUL', file_seq: '1', line: String(i + 1), currency: 'HKD', value_date: '2021-12-29' };
-    if (i <= direct) {
-      const p = Math.floor(((i - 1) * 500) / direct) + 1;
-      const id = `P${String(p).padStart(4, '0')}`;
-      buf += formatCsvRecord(cells({ ...common, participant_id: id, instruction_ref: `I${i}`, channel: 'CLEARING', method: 'DIRECT_CREDIT', payee_account: `004-${String(p % 1000).padStart(3, '0')}-${String(100000000 + p)}`, payee_name: `Participant ${p} Securities Limited` }));
-    } else {
-      const cheque = i % 3 === 0;
-      buf += formatCsvRecord(cells({
-        ...common, participant_id: 'WFE001', instruction_ref: `W${i}`, channel: 'WHITE_FORM', method: cheque ? 'CHEQUE' : 'E_REFUND',
-        payee_account: cheque ? '' : `012-345-${String(100000 + (i % 899999))}`, payee_name: i % 2 ? `CHAN Tai Man ${i}` : '陳小明',
-      }));
-    }
-    flush(false);
+  let rows = 0;
+  for await (const r of createReadStream(path.join(work, 'allocation', 'refunds.csv')).pipe(parse({ columns: true })) as AsyncIterable<Record<string, string>>) {
+    rows++;
+    if (r.method !== 'MANUAL') cents += BigInt(r.amount!.replace('.', ''));
   }
-  flush(true);
-  closeSync(fd);
-  const summary = JSON.stringify({ offering: { stock_code: '0020', issuer: 'Bench Holdings Limited' }, money: { total: { amount_refunded: formatCents(cents), manual_refunds: MANUAL } } }, null, 2) + '\n';
-  writeFileSync(path.join(dir, 'summary.json'), summary);
-  const manifest = {
-    stock_code: '0020',
-    files: [
-      { name: 'refunds.csv', rows, bytes, sha256: hash.digest('hex') },
-      { name: 'summary.json', rows: 1, bytes: Buffer.byteLength(summary), sha256: createHash('sha256').update(summary).digest('hex') },
-    ],
-  };
-  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-  return { cents, automatic };
+  return { work, cents, rows };
 }
 
 interface ChildResult { seconds: number; cpuSeconds: number; peakRssMb: number; report: { this_run: { refunds: number; amount: string }; payment_files: { name: string; transactions: number; control_sum: string }[]; cheque_register: { amount: string }; ledger: { issued: { refunds: number; amount: string } } } }
@@ -150,10 +113,6 @@ function line(what: string, r: ChildResult): string {
 async function bench(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--child') return child(args[1]!, args[2]!, args.slice(3));
-  if (args[0] === '--synthesise') {
-    synthesise(args[1]!, Number(args[2] ?? 1_000_000));
-    return;
-  }
   const tmp = mkdtempSync(path.join(tmpdir(), 'pay-bench-'));
   const say = (t: string) => process.stdout.write(t);
   try {
@@ -165,15 +124,14 @@ async function bench(): Promise<void> {
       rmSync(path.join(work, 'treasury'), { recursive: true, force: true });
       say(`work folder ${args[1]} (copied)\n`);
     } else {
-      const rows = Number(args[0] ?? 1_000_000);
-      work = path.join(tmp, 'work');
+      const n = Number(args[0] ?? 1_000_000);
       const t0 = Date.now();
-      const s = synthesise(work, rows);
-      expected = formatCents(s.cents);
-      say(`synthesised refunds.csv: ${rows} rows (${MANUAL} manual), ${(statSync(path.join(work, 'allocation/refunds.csv')).size / 1e6).toFixed(0)} MB, total ${expected}, in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-      const small = path.join(tmp, 'small');
-      synthesise(small, Math.max(MANUAL + 1, Math.floor(rows / 10)));
-      say(line(`pay, a tenth of the book (${Math.floor(rows / 10)} rows), per instruction`, payInChild(small, path.join(tmp, 'out-small'), [])));
+      const big = await realBook(path.join(tmp, 'big'), n);
+      work = big.work;
+      expected = formatCents(big.cents);
+      say(`book: ${n} instructions through generate + run: refunds.csv ${big.rows} rows, ${(statSync(path.join(work, 'allocation/refunds.csv')).size / 1e6).toFixed(0)} MB, paid automatically ${expected}, in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+      const small = await realBook(path.join(tmp, 'small'), Math.max(1000, Math.floor(n / 10)));
+      say(line(`pay, a tenth of the book (${small.rows} refunds), per instruction`, payInChild(small.work, path.join(tmp, 'out-small'), [])));
     }
     const batchedWork = path.join(tmp, 'work-batched');
     cpSync(work, batchedWork, { recursive: true });
