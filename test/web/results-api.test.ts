@@ -115,6 +115,18 @@ describe('GET /api/results over the sample book', () => {
     expect(res.headers['x-frame-options']).toBe('DENY');
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    // Every header helmet sets (worked out once at start, the same set the fastify plugin gave),
+    // on an answer, on a 404 and on a page.
+    const SECURITY = {
+      'content-security-policy': "default-src 'none';script-src 'self';style-src 'self';img-src 'self';connect-src 'self';form-action 'self';base-uri 'none';frame-ancestors 'none';object-src 'none'",
+      'cross-origin-embedder-policy': 'require-corp', 'cross-origin-opener-policy': 'same-origin', 'cross-origin-resource-policy': 'same-origin',
+      'origin-agent-cluster': '?1', 'referrer-policy': 'no-referrer', 'strict-transport-security': 'max-age=31536000; includeSubDomains',
+      'x-content-type-options': 'nosniff', 'x-dns-prefetch-control': 'off', 'x-download-options': 'noopen', 'x-frame-options': 'DENY',
+      'x-permitted-cross-domain-policies': 'none', 'x-xss-protection': '0',
+    };
+    for (const r of [res, await server.get('/api/results?id_type=HKID&id=A1234563'), await server.get('/no-such-page'), await server.get('/')]) {
+      expect(r.headers).toEqual(expect.objectContaining(SECURITY));
+    }
     const js = await server.get('/assets/search.js');
     expect([js.statusCode, js.headers['content-type']]).toEqual([200, 'text/javascript; charset=utf-8']);
     expect(js.body).toContain("fetch('/api/results?'");
