@@ -141,23 +141,9 @@ class GrowingIds {
  * pass 1 reads the second half of the store on a worker thread, allocation-files.ts), appended to
  * another builder by appendPart as if its instructions had been added there one by one.
  */
-export interface CompactPart {
-  count: number;
-  files: CompactFile[];
-  /** Index into `files`. */
-  file: Uint32Array;
-  line: Float64Array;
-  refs: string[];
-  shares: Float64Array;
-  paid: Float64Array;
-  /** [index in the part, cents]. */
+export interface CompactPart extends Pick<CompactBook, 'count' | 'files' | 'file' | 'line' | 'refs' | 'shares' | 'paid' | 'rejected' | 'reason' | 'reasons' | 'manual'> {
+  /** [index in the part, cents]. (`file`, `reason` and `manual` index the part's own lists.) */
   bigPaid: [number, bigint][];
-  rejected: Uint8Array;
-  /** Index into `reasons` (the part's own). */
-  reason: Uint16Array;
-  reasons: string[];
-  /** Indices in the part. */
-  manual: ManualRefundEntry[];
   idHash: Float64Array;
   /** Index in the part. */
   idOwner: Uint32Array;
