@@ -6,13 +6,18 @@
  */
 import { closeSync, fsync, open as openCallback, promises as fs, renameSync, rmSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { StorageError } from '../domain/errors';
+import { randomBytes } from 'node:crypto';
 import { ensureFolder } from './ensure-folder';
+
+/** `.<name>.<12 random hex>.tmp` beside the file (random: writers in other processes share folders). */
+function temporaryName(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+}
 
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = temporaryName(file);
   await ensureFolder(dir);
   let step = 'write';
   try {
@@ -39,7 +44,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
  */
 export async function writeSmallFileAtomic(file: string, data: string): Promise<void> {
   const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = temporaryName(file);
   const open = () => new Promise<number>((resolve, reject) => openCallback(tmp, 'w', (e, fd) => (e ? reject(e) : resolve(fd))));
   let fd: number | null = null;
   let step = 'write';

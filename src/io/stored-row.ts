@@ -128,24 +128,32 @@ export function refOfStoredRow(row: unknown, where: string): string {
   return r[1];
 }
 
+function notJson(where: string): StorageError {
+  return new StorageError(`the store was changed after ingest: ${where} holds a line that is not valid JSON`);
+}
+
 /** The JSON lines of a text (LF-separated, empty lines skipped), each parsed. */
 export function parseJsonLines(text: string, where: string): unknown[] {
   const out: unknown[] = [];
   try {
     for (const line of text.split('\n')) if (line) out.push(JSON.parse(line));
   } catch {
-    throw new StorageError(`the store was changed after ingest: ${where} holds a line that is not valid JSON`);
+    throw notJson(where);
   }
+  return out;
+}
+
+/** Format-2 rows as instructions. */
+function decodeStoredRows(values: readonly unknown[], file: StoredFileConstants, where: string): StoredInstruction[] {
+  const out: StoredInstruction[] = new Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = decodeStoredRow(values[i], file, where);
   return out;
 }
 
 /** The instructions of a chunk of whole lines in the file's format. */
 export function decodeStoredLines(text: string, format: number, file: StoredFileConstants, where: string): StoredInstruction[] {
   const values = parseJsonLines(text, where);
-  if (format === 1) return values as StoredInstruction[];
-  const out: StoredInstruction[] = new Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = decodeStoredRow(values[i], file, where);
-  return out;
+  return format === 1 ? (values as StoredInstruction[]) : decodeStoredRows(values, file, where);
 }
 
 /** A backslash (an escape) or a control character: a line with one is left to JSON.parse. */
@@ -240,14 +248,12 @@ export function decodeStoredLinesTransient(text: string, format: number, file: S
         try {
           row = JSON.parse(text.slice(start, end));
         } catch {
-          throw new StorageError(`the store was changed after ingest: ${where} holds a line that is not valid JSON`);
+          throw notJson(where);
         }
       }
       values.push(row);
     }
     start = end + 1;
   }
-  const out: StoredInstruction[] = new Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = decodeStoredRow(values[i], file, where);
-  return out;
+  return decodeStoredRows(values, file, where);
 }

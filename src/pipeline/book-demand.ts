@@ -4,8 +4,10 @@
  * applications, and the valid applications per number of shares applied. From the stored
  * instructions (the reference, small books and tests) or from the compact book of pass 1
  * (allocation-files.ts readCompactBook: about 100 bytes an instruction, so a book of millions
- * can be looked at on a small machine); the two agree (test/unit/pipeline/book-demand.test.ts).
+ * can be looked at on a small machine); the two agree (test/allocation-streamed.test.ts).
  */
+import { countQuantities } from '../allocate/allocation-plan';
+import { compactQuantities } from '../allocate/compact-allocation';
 import type { CompactBook } from '../allocate/compact-book';
 import type { StoredInstruction } from '../domain/types';
 import { selectApplications } from './allocate';
@@ -22,8 +24,7 @@ export interface BookDemand {
 
 export function demandOfInstructions(instructions: readonly StoredInstruction[]): BookDemand {
   const { applications, multiples } = selectApplications(instructions);
-  const quantities = new Map<number, number>();
-  for (const a of applications) quantities.set(a.shares, (quantities.get(a.shares) ?? 0) + 1);
+  const quantities = countQuantities(applications);
   const accepted = instructions.reduce((n, i) => n + (i.status === 'ACCEPTED' ? 1 : 0), 0);
   return { instructions: { accepted, rejected: instructions.length - accepted }, valid: applications.length, multiple: multiples.size, quantities };
 }
@@ -35,12 +36,7 @@ export function demandOfCompactBook(book: CompactBook): BookDemand {
     rejected += book.rejected[i]!;
     multiple += book.multiple[i]!;
   }
-  const quantities = new Map<number, number>();
-  for (let k = 0; k < book.keyOrder.length; k++) {
-    const s = book.shares[book.keyOrder[k]!]!;
-    quantities.set(s, (quantities.get(s) ?? 0) + 1);
-  }
-  return { instructions: { accepted: book.count - rejected, rejected }, valid: book.keyOrder.length, multiple, quantities };
+  return { instructions: { accepted: book.count - rejected, rejected }, valid: book.keyOrder.length, multiple, quantities: compactQuantities(book) };
 }
 
 /** Shares applied for by the valid applications. */
