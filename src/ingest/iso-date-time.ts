@@ -38,8 +38,45 @@ function computeDay(year: number, month: number, day: number): number | null {
   return ms / 86400000;
 }
 
+/** The number written by `n` ASCII digits from `at`, or -1 when one is not a digit. */
+function digitsAt(text: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * The usual shape, `YYYY-MM-DDTHH:MM:SS` (Hong Kong time), read without the regular expression:
+ * the instant, null when it is that shape but no real time, undefined when it is another shape
+ * (the regular expression decides). Same answers as the general path (a test holds them equal).
+ */
+function parseLocalSeconds(text: string): number | null | undefined {
+  if (text.length !== 19 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const date = digitsAt(text, 8, 2);
+  const hours = digitsAt(text, 11, 2);
+  const minutes = digitsAt(text, 14, 2);
+  const seconds = digitsAt(text, 17, 2);
+  if (year < 0 || month < 0 || date < 0 || hours < 0 || minutes < 0 || seconds < 0) return undefined;
+  const day = dayOf(year, month, date);
+  if (day === null || hours > 23 || minutes > 59 || seconds > 59) return null;
+  return day * SECONDS_PER_DAY + hours * 3600 + minutes * 60 + seconds - HONG_KONG_OFFSET_SECONDS;
+}
+
 /** An instant in whole epoch seconds, or null when the text is not an ISO 8601 date-time. */
 export function parseIsoDateTime(text: string): number | null {
+  const local = parseLocalSeconds(text);
+  if (local !== undefined) return local;
+  return parseIsoDateTimeGeneral(text);
+}
+
+/** parseIsoDateTime by the regular expression: every accepted form. */
+export function parseIsoDateTimeGeneral(text: string): number | null {
   const m = ISO_DATE_TIME.exec(text);
   if (!m) return null;
   const day = dayOf(Number(m[1]), Number(m[2]), Number(m[3]));

@@ -15,7 +15,7 @@
  *   without such a signal in that period, with the same last-day times. The days before it (the
  *   original last day included) get the normal daily window; continuous channels run on.
  */
-import type { Channel } from '../domain/types';
+import { CHANNELS, Channel } from '../domain/types';
 import type { Offering } from '../offering/schema';
 import { clockSeconds, dateText, dayNumber, hongKongDay, hongKongInstant, parseIsoDateTime, weekday } from '../ingest/iso-date-time';
 
@@ -31,11 +31,15 @@ interface Calendar {
   firstDay: number;
   lastDay: number;
   holidays: ReadonlySet<number>;
-  /** Windows already worked out, by channel and day (days of the offering only). */
-  windows: Map<string, Interval | null>;
+  /** Windows already worked out, by day and channel (windowKey; days of the offering only). */
+  windows: Map<number, Interval | null>;
 }
 
 const calendars = new WeakMap<Offering, Calendar>();
+
+/** A channel's position in CHANNELS: a number key costs less than a text one a million times. */
+const CHANNEL_INDEX: ReadonlyMap<Channel, number> = new Map(CHANNELS.map((c, i) => [c, i]));
+const windowKey = (channel: Channel, day: number) => day * CHANNELS.length + CHANNEL_INDEX.get(channel)!;
 
 function calendarOf(offering: Offering): Calendar {
   let c = calendars.get(offering);
@@ -86,7 +90,7 @@ export function effectiveLastDay(offering: Offering): string {
 function windowOnDay(channel: Channel, day: number, offering: Offering): Interval | null {
   const c = calendarOf(offering);
   if (day < c.firstDay || day > c.lastDay) return null;
-  const key = `${channel}:${day}`;
+  const key = windowKey(channel, day);
   let w = c.windows.get(key);
   if (w === undefined) {
     w = computeWindowOnDay(channel, day, offering, c);

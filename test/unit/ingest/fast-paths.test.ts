@@ -10,6 +10,7 @@ import { isWellFormedCsvLine, parseCsvLine, splitWellFormedCsvLine } from '../..
 import { parseHeaderRecord } from '../../../src/ingest/header-record';
 import { parseTrailerRecord } from '../../../src/ingest/trailer-record';
 import { parseInstructionFile, ParseEvent } from '../../../src/ingest/parse-file';
+import { parseIsoDateTime, parseIsoDateTimeGeneral } from '../../../src/ingest/iso-date-time';
 
 const HEADERS = [
   'H,1,0020,BRK001,CLEARING,1,2021-12-20T21:00:00+08:00',
@@ -137,5 +138,32 @@ describe('a whole file through the fast paths', () => {
     const tr = parseTrailerRecord(parseCsvLine(t), 3);
     expect(hr.ok || tr.ok).toBe(false);
     expect(end.kind === 'end' && end.shape.faults).toEqual({ header: hr.ok ? null : hr.rejection, trailer: tr.ok ? null : tr.rejection });
+  });
+});
+
+describe('parseIsoDateTime: the usual shape read by hand equals the regular expression', () => {
+  const general = parseIsoDateTimeGeneral;
+  it('on ordinary, impossible and odd times of the usual length', () => {
+    const cases = [
+      '2021-12-20T09:00:00', '2021-12-23T12:00:00', '2021-12-23T12:00:01', '2024-02-29T23:59:59', '2023-02-29T10:00:00',
+      '2021-13-01T10:00:00', '2021-00-10T10:00:00', '2021-12-32T10:00:00', '2021-12-00T10:00:00', '2021-12-20T24:00:00',
+      '2021-12-20T23:60:00', '2021-12-20T23:59:60', '2021-12-20 09:00:00', '2021-12-20t09:00:00', '2021/12/20T09:00:00',
+      '2021-12-20T09-00-00', '２021-12-20T09:00:00', '2021-1a-20T09:00:00', '0000-01-01T00:00:00', '9999-12-31T23:59:59',
+      '2021-12-20T09:00:0Z', '2021-12-20T09:00Z00', '2021-12-20T09:00', '2021-12-20T09:00:00Z', '2021-12-20T09:00:00+08:00',
+    ];
+    for (const c of cases) expect([c, parseIsoDateTime(c)]).toEqual([c, general(c)]);
+    expect(parseIsoDateTime('2021-12-20T09:00:00')).toBe(Date.UTC(2021, 11, 20, 1, 0, 0) / 1000);
+    expect(parseIsoDateTime('2023-02-29T10:00:00')).toBeNull();
+  });
+  it('on random strings of the usual shape and length', () => {
+    const ch = fc.constantFrom(...'0123456789-:T /a'.split(''));
+    const digit = fc.constantFrom(...'0123456789'.split(''));
+    const shaped = fc.tuple(fc.array(digit, { minLength: 19, maxLength: 19 }), fc.array(fc.tuple(fc.nat(18), ch), { maxLength: 3 })).map(([ds, edits]) => {
+      const t = ds.slice();
+      t[4] = '-'; t[7] = '-'; t[10] = 'T'; t[13] = ':'; t[16] = ':';
+      for (const [at, c] of edits) t[at] = c;
+      return t.join('');
+    });
+    fc.assert(fc.property(shaped, (text) => parseIsoDateTime(text) === general(text)), { numRuns: 5000 });
   });
 });
