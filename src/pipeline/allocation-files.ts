@@ -313,10 +313,11 @@ async function writeAll(work: string, d: BookDerivation, sinks: OutputSinks, pro
     }
     if (theirs) {
       progress?.('writing the files', split, book.count);
-      for (const name of ['results', 'refunds', 'deposits', 'certificates'] as const) {
+      // The four files at once: each copy waits on its own reads and writes.
+      await Promise.all((['results', 'refunds', 'deposits', 'certificates'] as const).map(async (name) => {
         await files[name].sink.append(theirs.parts[name]);
         await fs.rm(theirs.parts[name], { force: true });
-      }
+      }));
     }
   } finally {
     await other?.stop();
@@ -348,20 +349,28 @@ async function writeAll(work: string, d: BookDerivation, sinks: OutputSinks, pro
     entries.push({ name, rows, bytes, sha256, control_totals });
   };
 
-  await finish(results, { shares_allotted: results.shares });
-  const basis = buildBasisRows(allocation.basis, allocation.policy);
-  await whole('basis-of-allocation.csv', renderCsv(BASIS_COLUMNS, basis), basis.length, {
-    valid_applications: basis.reduce((n, b) => n + Number(b.valid_applications), 0),
-    shares_applied: allocation.basis.reduce((n, b) => n + b.shares_applied * b.valid_applications, 0),
-  });
-  await finish(refunds, { amount: refundTotals.amount });
-  const refundsSummary = buildRefundsSummaryRows(refundTotals, money, neutraliseCell(`${offering.stock_code} ${offering.issuer}`));
-  await whole('refunds-summary.csv', renderCsv(REFUNDS_SUMMARY_COLUMNS, refundsSummary), refundsSummary.length, { amount: refundTotals.amount });
-  await finish(deposits, { shares: deposits.shares });
-  await finish(certificates, { shares: certificates.shares });
-  await whole('summary.json', renderSummary(d.summary), 1, {
-    shares_allotted: results.shares, amount_paid: money.total.amount_paid, amount_kept: money.total.amount_kept, amount_refunded: money.total.amount_refunded,
-  });
+  // The four large files' fsyncs at once (the disk takes them together), while the small files are written.
+  const large = Promise.allSettled([
+    finish(results, { shares_allotted: results.shares }),
+    finish(refunds, { amount: refundTotals.amount }),
+    finish(deposits, { shares: deposits.shares }),
+    finish(certificates, { shares: certificates.shares }),
+  ]);
+  try {
+    const basis = buildBasisRows(allocation.basis, allocation.policy);
+    await whole('basis-of-allocation.csv', renderCsv(BASIS_COLUMNS, basis), basis.length, {
+      valid_applications: basis.reduce((n, b) => n + Number(b.valid_applications), 0),
+      shares_applied: allocation.basis.reduce((n, b) => n + b.shares_applied * b.valid_applications, 0),
+    });
+    const refundsSummary = buildRefundsSummaryRows(refundTotals, money, neutraliseCell(`${offering.stock_code} ${offering.issuer}`));
+    await whole('refunds-summary.csv', renderCsv(REFUNDS_SUMMARY_COLUMNS, refundsSummary), refundsSummary.length, { amount: refundTotals.amount });
+    await whole('summary.json', renderSummary(d.summary), 1, {
+      shares_allotted: results.shares, amount_paid: money.total.amount_paid, amount_kept: money.total.amount_kept, amount_refunded: money.total.amount_refunded,
+    });
+  } finally {
+    // Never leave a fsync running behind a fault (the caller removes the files).
+    for (const r of await large) if (r.status === 'rejected') throw r.reason;
+  }
   const order = OUTPUT_FILE_NAMES.filter((n) => n !== MANIFEST_NAME);
   entries.sort((a, b) => order.indexOf(a.name as (typeof order)[number]) - order.indexOf(b.name as (typeof order)[number]));
   const manifest = renderManifest(offering.stock_code, entries, money, refundTotals);

@@ -12,7 +12,8 @@ const NAMES: readonly RowFileName[] = ['results', 'refunds', 'deposits', 'certif
 async function main(): Promise<void> {
   const { work, view, partsDir } = workerData as { work: string; view: RowsView; partsDir: string };
   const parts = {} as Record<RowFileName, StreamedFile>;
-  for (const name of NAMES) parts[name] = await StreamedFile.open(partsDir, `${name}.part`);
+  // Not fsynced: the main thread copies them into the output files (which are), then removes them.
+  for (const name of NAMES) parts[name] = await StreamedFile.open(partsDir, `${name}.part`, { durable: false });
   try {
     const totals = await renderRows(work, view, { put: (file, text) => parts[file].write(text) });
     for (const name of NAMES) await parts[name].close();
