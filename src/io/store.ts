@@ -17,7 +17,7 @@
  * (verify runs it first); readStoredInstructions refuses a file that does not match (the
  * allocation never runs on an edited book).
  */
-import { createReadStream, promises as fs } from 'node:fs';
+import { createReadStream, promises as fs, readdirSync, readFileSync } from 'node:fs';
 import { createHash, Hash } from 'node:crypto';
 import * as path from 'node:path';
 import type { StoredInstruction } from '../domain/types';
@@ -37,12 +37,17 @@ export function storeFormatOf(meta: StoredFileMeta): number {
   return meta.store_format ?? 1;
 }
 
-/** The metas of all committed files, sorted by participant_id then file_seq (a stable order). */
+/**
+ * The metas of all committed files, sorted by participant_id then file_seq (a stable order).
+ * Read synchronously: a meta is a few hundred bytes, and the thread pool's four hand-offs a file
+ * (open, stat, read, close) took 2-4 s for the 7,774 files of a five-million book, three times
+ * an allocation; read directly they take a tenth of that.
+ */
 export async function listStoredFiles(work: string): Promise<StoredFileMeta[]> {
   const root = storeDir(work);
   let participants: string[];
   try {
-    participants = await fs.readdir(root);
+    participants = readdirSync(root);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw StorageError.wrap('read', root, e);
@@ -50,10 +55,20 @@ export async function listStoredFiles(work: string): Promise<StoredFileMeta[]> {
   const metas: StoredFileMeta[] = [];
   for (const participant of participants.sort()) {
     const dir = path.join(root, participant);
-    const names = await fs.readdir(dir).catch((e: unknown) => { throw StorageError.wrap('read', dir, e); });
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch (e) {
+      throw StorageError.wrap('read', dir, e);
+    }
     for (const name of names.filter((n) => n.endsWith('.meta.json')).sort()) {
       const file = path.join(dir, name);
-      const text = await fs.readFile(file, 'utf8').catch((e: unknown) => { throw StorageError.wrap('read', file, e); });
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (e) {
+        throw StorageError.wrap('read', file, e);
+      }
       try {
         metas.push(JSON.parse(text) as StoredFileMeta);
       } catch {
