@@ -56,6 +56,9 @@ function multiset(rows: { participant_id?: string; instruction_ref?: string; rea
 }
 
 describe('ccass-batch generate', () => {
+  // Each test writes, ingests and allocates a book of thousands of instructions (about a second
+  // alone, several under load): jest's default of 5 s timed out on a busy two-core machine.
+  jest.setTimeout(60_000);
   it('writes byte-identical books for the same arguments, and another book for another seed', async () => {
     const args = ['--instructions', '2500', '--seed', 'determinism', '--participants-count', '9', '--records-per-file', '300', '--error-rate', '0.02', '--multiple-rate', '0.02'];
     const a = newDir('gen-a');
