@@ -107,12 +107,9 @@ export function hash52(text: string): number {
 
 const SAFE_CENT_DIGITS = 15;
 
-/** A stored amount the book reads as money (`d+.dd`, non-negative, as ingest stores it); any other is a manual refund. */
-export const STORED_MONEY = /^(0|[1-9][0-9]*)\.[0-9]{2}$/;
-
-/** Cents of a stored amount: PAID_MANUAL unless STORED_MONEY. */
+/** Cents of a stored amount: PAID_MANUAL unless `d+.dd` (non-negative, as ingest stores it). */
 function centsOf(amount: string | null): { cents: number; big: bigint | null } {
-  if (amount === null || !STORED_MONEY.test(amount)) return { cents: PAID_MANUAL, big: null };
+  if (amount === null || !/^(0|[1-9][0-9]*)\.[0-9]{2}$/.test(amount)) return { cents: PAID_MANUAL, big: null };
   const digits = amount.slice(0, -3) + amount.slice(-2);
   if (digits.length <= SAFE_CENT_DIGITS) return { cents: Number(digits), big: null };
   return { cents: PAID_BIG, big: BigInt(digits) };

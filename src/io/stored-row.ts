@@ -225,11 +225,12 @@ export function scanStoredRow(text: string, start: number, end: number): unknown
 }
 
 /**
- * The format-2 rows of a text of lines (parseJsonLines' values): lines without escapes read by
- * scanStoredRow, the others by JSON.parse; the same values, the same faults. Their strings may be
- * slices of `text` and keep it in memory: use and drop them, or copy what is kept (ownText).
+ * decodeStoredLines for rows used and dropped at once (pass 2 of the allocation): format-2 lines
+ * without escapes read by scanStoredRow, the others by JSON.parse; the same instructions, the same
+ * faults. Their strings may keep `text` in memory (scanStoredRow): never hold them.
  */
-export function scanStoredLines(text: string, where: string): unknown[] {
+export function decodeStoredLinesTransient(text: string, format: number, file: StoredFileConstants, where: string): StoredInstruction[] {
+  if (format === 1) return decodeStoredLines(text, format, file, where);
   // Lines with a control character are rare (none is written): each line is tested only if the text has one.
   const controls = CONTROL_IN_LINES.test(text);
   // The next backslash at or after the line's start (found once each: one scan of the text in all).
@@ -254,35 +255,5 @@ export function scanStoredLines(text: string, where: string): unknown[] {
     }
     start = end + 1;
   }
-  return values;
-}
-
-/** Slices shorter than this are copies already (V8 makes a sliced string from 13 characters on). */
-const SHORT_TEXT = 13;
-
-/**
- * A text of its own: never a slice that keeps a larger text (a whole stored file) in memory. For
- * the few strings scanned rows give that a book keeps (refs, documents).
- */
-export function ownText(text: string): string {
-  if (text.length < SHORT_TEXT) return text;
-  // A new flat string of the same characters (the JSON reader copies what it reads).
-  if (text.indexOf('\\') < 0 && text.indexOf('"') < 0) {
-    try {
-      return JSON.parse(`"${text}"`) as string;
-    } catch {
-      // A control character: through JSON.stringify below.
-    }
-  }
-  return JSON.parse(JSON.stringify(text)) as string;
-}
-
-/**
- * decodeStoredLines for rows used and dropped at once (pass 2 of the allocation): format-2 lines
- * without escapes read by scanStoredRow, the others by JSON.parse; the same instructions, the same
- * faults. Their strings may keep `text` in memory (scanStoredRow): never hold them.
- */
-export function decodeStoredLinesTransient(text: string, format: number, file: StoredFileConstants, where: string): StoredInstruction[] {
-  if (format === 1) return decodeStoredLines(text, format, file, where);
-  return decodeStoredRows(scanStoredLines(text, where), file, where);
+  return decodeStoredRows(values, file, where);
 }
