@@ -10,6 +10,9 @@
  *    valid check digits and some passports, about half allotted, the rest balloted out or rejected,
  *    a refund row for every application that has one.
  * 2. The index in this process: load time and memory (heap + array buffers, after GC) per application.
+ *    Then served = files (pipeline/verify-site.ts): every application looked up under each of its
+ *    documents through the site's own answer function and compared field by field with the files;
+ *    one difference fails the bench (exit code 1) before the server is started.
  * 3. `ccass-batch serve` as a child process (rate limits raised out of the way, logs to a file):
  *    time to listening, its RSS; then autocannon on loopback against random EXISTING numbers, then
  *    random valid NON-EXISTING ones: requests/s, p50/p99/max latency, status codes; RSS again.
@@ -24,6 +27,7 @@ import autocannon from 'autocannon';
 import { buildProgram } from '../cli/main';
 import { loadOfferingFile } from '../io/config-files';
 import { loadResultsSite } from '../pipeline/publication';
+import { checkServedResults, servedCheckDetails, servedCheckLine } from '../pipeline/verify-site';
 import { amountPayableText } from '../money/amount-payable';
 import { hkidCheckDigit } from '../validate/hkid';
 
@@ -231,6 +235,14 @@ async function bench(): Promise<void> {
     const held = after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers;
     process.stdout.write(`index: ${site.index.applications} applications, ${site.index.identities} identity documents, loaded (manifest check + index) in ${site.loadSeconds.toFixed(2)} s; ` +
       `typed arrays ${(site.index.bytes / 1048576).toFixed(1)} MB, heap + array buffers held ${(held / 1048576).toFixed(1)} MB = ${Math.round(held / n)} bytes an application${gc ? '' : ' (run with --expose-gc for exact figures)'}\n`);
+
+    const check = await checkServedResults(site.publishable.dir, site);
+    const own = rssMb(process.pid);
+    process.stdout.write(`${servedCheckLine(check)}\n${servedCheckDetails(check).map((l) => `  ${l}`).join('\n')}\n  bench process RSS ${own.rss.toFixed(0)} MB after the check (peak ${own.peak.toFixed(0)} MB, index included)\n`);
+    if (check.mismatches > 0) {
+      process.exitCode = 1;
+      return;
+    }
 
     const spawnedAt = Date.now();
     const server = spawn(process.execPath, [CLI, 'serve', '--work', work, '--offering', OFFERING, '--port', '0', '--clock', '2021-12-29T09:00',

@@ -4,7 +4,7 @@
  *
  * One exit-code table for every command (README, "Exit codes"):
  *   0   ran (rejections are results)
- *   1   verify found a difference
+ *   1   verify or verify-site found a difference
  *   2   unusable arguments or configuration (UsageError, ConfigInvalidError, commander's own),
  *       or a --work folder that holds no book
  *   3   the book's state refuses the command (BookStateError)
@@ -39,6 +39,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Register]> = [
   ['generate', () => (require('./commands/generate') as typeof import('./commands/generate')).registerGenerate],
   ['preview', () => (require('./commands/preview') as typeof import('./commands/preview')).registerPreview],
   ['serve', () => (require('./commands/serve') as typeof import('./commands/serve')).registerServe],
+  ['verify-site', () => (require('./commands/verify-site') as typeof import('./commands/verify-site')).registerVerifySite],
   ['announce', () => (require('./commands/announce') as typeof import('./commands/announce')).registerAnnounce],
   ['pay', () => (require('./commands/pay') as typeof import('./commands/pay')).registerPay],
 ];

@@ -8,9 +8,10 @@ import { ConfigInvalidError, StorageError, UsageError } from '../domain/errors';
 import type { Offering } from '../offering/schema';
 import { streamCsvFile, writeFilesAtomically } from '../io/publication-files';
 import { renderAnnouncement } from '../publish/announcement';
-import type { LookupContext } from '../publish/lookup-response';
+import type { IdentityQuery } from '../publish/identity-query';
+import { answerLookup, LookupAnswer, LookupContext } from '../publish/lookup-response';
 import { basisRowsOf, PublishedBasisRow } from '../publish/published-allocation';
-import { publicationWindow } from '../publish/publication-window';
+import { publicationWindow, type PublicationPhase } from '../publish/publication-window';
 import type { ResultsIndex } from '../publish/results-index';
 import { ResultsIndexBuilder } from '../publish/results-index-builder';
 import { SiteModel, siteModel } from '../publish/site-page';
@@ -56,6 +57,14 @@ export interface ResultsSite {
   context: Omit<LookupContext, 'phase'>;
   /** Seconds taken to read the files and build the index. */
   loadSeconds: number;
+}
+
+/**
+ * The answer the results site gives to a search in a phase: what `GET /api/results` sends, and
+ * what `verify-site` compares with the files (one function, so the two cannot drift apart).
+ */
+export function siteAnswer(site: Pick<ResultsSite, 'context'> & { index: Pick<ResultsIndex, 'lookup'> }, query: IdentityQuery, phase: PublicationPhase): LookupAnswer {
+  return answerLookup(query, { ...site.context, phase }, (key) => site.index.lookup(key));
 }
 
 /** Everything `serve` needs, or a refusal: not a final allocation, another offering, or no results period in the offering. */

@@ -14,11 +14,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import rateLimit from '@fastify/rate-limit';
 import type { Logger } from 'pino';
 import { parseIdentityQuery } from '../publish/identity-query';
-import { answerLookup } from '../publish/lookup-response';
 import { publicationPhase, PublicationPhase } from '../publish/publication-window';
 import { renderSitePage } from '../publish/site-page';
 import { SEARCH_JS, SITE_CSS } from '../publish/site-assets';
-import type { ResultsSite } from '../pipeline/publication';
+import { siteAnswer, type ResultsSite } from '../pipeline/publication';
 
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limits';
 
@@ -128,7 +127,7 @@ export async function buildResultsServer(o: ResultsServerOptions): Promise<Fasti
   app.get('/api/results', { config: { rateLimit: { max: limits.searchesPerMinute, timeWindow: 60_000 } } }, async (req: FastifyRequest, reply: FastifyReply) => {
     const query = parseIdentityQuery(req.query as Record<string, unknown>);
     lookups.set(req, { id_type: query.id_type, id: query.masked });
-    const answer = answerLookup(query, { ...o.site.context, phase: phaseNow() }, (key) => o.site.index.lookup(key));
+    const answer = siteAnswer(o.site, query, phaseNow());
     reply.code(answer.statusCode).header('cache-control', 'no-store').type('application/json; charset=utf-8');
     return answer.body;
   });
