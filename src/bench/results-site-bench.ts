@@ -87,7 +87,7 @@ class HashedFile {
 }
 
 /** Writes allocation output files for n applications; returns the identity numbers used (HKID only, for lookups). */
-async function synthesiseBook(work: string, n: number): Promise<{ existing: string[]; unusedFrom: number }> {
+async function synthesiseBook(work: string, n: number): Promise<BenchBook> {
   const dir = path.join(work, 'allocation');
   mkdirSync(dir, { recursive: true });
   const offering = loadOfferingFile(OFFERING);
@@ -164,11 +164,25 @@ async function synthesiseBook(work: string, n: number): Promise<{ existing: stri
   const files = [await results.close(), await basis.close(), await refunds.close(),
     { name: 'summary.json', rows: 1, bytes: Buffer.byteLength(summaryText), sha256: createHash('sha256').update(summaryText).digest('hex') }];
   writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ stock_code: '0020', files }, null, 2) + '\n');
-  return { existing, unusedFrom: nextId };
+  // Numbers past the last one used: in no application.
+  return { existing, absent: Array.from({ length: ABSENT_NUMBERS }, (_, i) => hkidNumber(nextId + 1000 + i)) };
+}
+
+/** The numbers the load asks for: some of those in the book, and as many in none of its applications. */
+interface BenchBook {
+  existing: string[];
+  absent: string[];
+}
+
+const ABSENT_NUMBERS = 100_000;
+
+/** A book kept by BENCH_KEEP (one kept before `absent` was recorded: its absent numbers from `unusedFrom`, as then). */
+function keptBook(b: BenchBook & { unusedFrom?: number }): BenchBook {
+  return { existing: b.existing, absent: b.absent ?? Array.from({ length: ABSENT_NUMBERS }, (_, i) => hkidNumber((b.unusedFrom ?? 0) + 1000 + i)) };
 }
 
 /** Builds the book through `generate` and `run` (when the CLI has `generate`); the numbers searched come from results.csv. */
-function generatedBook(work: string, n: number): { existing: string[]; unusedFrom: number } {
+function generatedBook(work: string, n: number): BenchBook {
   const gen = path.join(work, 'generated');
   const run = (args: string[]) => {
     const r = spawnSync(process.execPath, [CLI, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -177,12 +191,21 @@ function generatedBook(work: string, n: number): { existing: string[]; unusedFro
   run(['generate', '--instructions', String(n), '--seed', 'bench', '--out', gen, '--offering', OFFERING]);
   run(['run', '--offering', OFFERING, '--participants', path.join(gen, 'participants.csv'), '--inbox', path.join(gen, 'inbox'), '--work', work, '--final-price', '3.85', '--seed', 'bench']);
   const existing: string[] = [];
+  const all = new Set<string>();
   for (const line of readFileSync(path.join(work, 'allocation/results.csv'), 'utf8').split('\n')) {
-    const m = /,HKID:([A-Z0-9]+)/.exec(line);
-    if (m && existing.length < 200_000) existing.push(m[1]!);
+    for (const m of line.matchAll(/HKID:([A-Z0-9]+)/g)) {
+      all.add(m[1]!);
+      if (existing.length < 200_000) existing.push(m[1]!);
+    }
   }
-  // Numbers from the far end of the bench's own permutation; a generated book could hold one by chance (it then shows as a 200).
-  return { existing, unusedFrom: SPACE - 300_000 };
+  // Numbers from the far end of the bench's own permutation, but any the generated book holds by
+  // chance (they would answer 200 in the run of absent numbers).
+  const absent: string[] = [];
+  for (let i = SPACE - 300_000; absent.length < ABSENT_NUMBERS; i++) {
+    const id = hkidNumber(i);
+    if (!all.has(id)) absent.push(id);
+  }
+  return { existing, absent };
 }
 
 function rssMb(pid: number): { rss: number; peak: number } {
@@ -217,7 +240,7 @@ async function bench(): Promise<void> {
     const hasGenerate = buildProgram({ stdout: () => undefined, stderr: () => undefined }).commands.some((c) => c.name() === 'generate');
     const started = Date.now();
     const reuse = keep !== undefined && existsSync(path.join(work, 'bench-book.json'));
-    const book = reuse ? JSON.parse(readFileSync(path.join(work, 'bench-book.json'), 'utf8')) as { existing: string[]; unusedFrom: number }
+    const book = reuse ? keptBook(JSON.parse(readFileSync(path.join(work, 'bench-book.json'), 'utf8')) as BenchBook & { unusedFrom?: number })
       : hasGenerate ? generatedBook(work, n) : await synthesiseBook(work, n);
     if (keep !== undefined) writeFileSync(path.join(work, 'bench-book.json'), JSON.stringify(book));
     process.stdout.write(`book: ${n} applications ${reuse ? 'reused from BENCH_KEEP' : hasGenerate ? 'through generate + run' : 'synthesised as allocation output files (no generate command yet)'} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
@@ -262,7 +285,7 @@ async function bench(): Promise<void> {
 
     const pick = rng(7);
     const existing = Array.from({ length: 100_000 }, () => `/api/results?id_type=HKID&id=${book.existing[Math.floor(pick() * book.existing.length)]}`);
-    const missing = Array.from({ length: 100_000 }, (_, i) => `/api/results?id_type=HKID&id=${hkidNumber(book.unusedFrom + 1000 + i)}`);
+    const missing = book.absent.map((id) => `/api/results?id_type=HKID&id=${id}`);
     await load(base, existing.slice(0, 2000), 3, connections, 'warm-up');
     const hit = await load(base, existing, seconds, connections, 'existing IDs');
     const miss = await load(base, missing, seconds, connections, 'non-existing IDs');
