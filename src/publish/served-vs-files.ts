@@ -9,16 +9,13 @@
  * site masks it (domain/mask.ts).
  */
 import { maskIdentity } from '../domain/mask';
+import type { IndexedRefund } from './results-index';
 import type { ApplicationView, LookupAnswer, LookupContext } from './lookup-response';
 import { NO_REFUND, placeRefunds, UNDETERMINED } from './refund-matching';
 import { channelWords, refundWords, sharesDeliveryWords, statusWords } from './result-wording';
 
-/** The refund of one application as the files say it. */
-export type FileRefund =
-  | { kind: 'NONE' }
-  | { kind: 'PAID'; amount: string; method: string; reason: string }
-  | { kind: 'MANUAL' }
-  | { kind: 'UNDETERMINED' };
+/** The refund of one application as the files say it: the very kinds the site's index holds. */
+export type FileRefund = IndexedRefund;
 
 /** One refunds.csv row of an application's reference, as read. */
 export interface FileRefundRow {
