@@ -1,6 +1,9 @@
 /** Two projects: `memory` (pure core, golden files, CLI; no network) and `redis` (real Redis). */
 const tsJest = ['ts-jest', {}];
 module.exports = {
+  // One folder for the run's temporary work folders, removed at the end (test/temp-root.setup.ts).
+  globalSetup: '<rootDir>/test/temp-root.setup.ts',
+  globalTeardown: '<rootDir>/test/temp-root.teardown.ts',
   projects: [
     {
       displayName: 'memory',

@@ -10,8 +10,12 @@ export const ROOT = path.join(__dirname, '../../..');
 export const OFFERING = path.join(ROOT, 'samples/offerings/0020-sensetime-2021.json');
 export const PARTICIPANTS = path.join(ROOT, 'samples/participants.csv');
 
+/**
+ * A temporary folder inside the run's folder of them (test/temp-root.setup.ts), which the global
+ * teardown removes once every test file has finished; the system's when jest runs without it.
+ */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(path.join(os.tmpdir(), `ccass-${prefix}-`));
+  return mkdtempSync(path.join(process.env.CCASS_TEST_TMP ?? os.tmpdir(), `ccass-${prefix}-`));
 }
 
 /** Commits one stored file holding the instructions (all of one participant). */
