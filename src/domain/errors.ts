@@ -99,3 +99,16 @@ export class WorkFolderBusyError extends Error {
   readonly code = 'WORK_FOLDER_BUSY';
   readonly exitCode = 75;
 }
+
+/**
+ * A check found what it checks to differ (exit code 1): `verify` (outputs or store against what
+ * the kept inputs give, OUTPUTS_DIFFER), `verify-site` (the site's answers against the files,
+ * SERVED_DIFFERS).
+ */
+export class DifferencesFoundError extends Error {
+  override readonly name = 'DifferencesFoundError';
+  readonly exitCode = 1;
+  constructor(readonly code: 'OUTPUTS_DIFFER' | 'SERVED_DIFFERS', message: string) {
+    super(message);
+  }
+}

@@ -11,15 +11,8 @@
  */
 import { Command } from 'commander';
 import type { CliIo } from '../cli-io';
-import { UsageError } from '../../domain/errors';
+import { DifferencesFoundError, UsageError } from '../../domain/errors';
 import { loadOfferingFile } from '../../io/config-files';
-
-/** Exit code 1: the site would answer something other than the files say. */
-class ServedDiffersError extends Error {
-  override readonly name = 'ServedDiffersError';
-  readonly code = 'SERVED_DIFFERS';
-  readonly exitCode = 1;
-}
 
 export function registerVerifySite(program: Command, io: CliIo): void {
   program
@@ -33,6 +26,6 @@ export function registerVerifySite(program: Command, io: CliIo): void {
       const { verifySite, servedCheckDetails, servedCheckLine } = await import('../../pipeline/verify-site');
       const { check } = await verifySite(opts.work, loadOfferingFile(opts.offering), { keep: Number(opts.show) });
       io.stdout([servedCheckLine(check), ...servedCheckDetails(check)].join('\n') + '\n');
-      if (check.mismatches > 0) throw new ServedDiffersError(`verify-site: ${check.mismatches} differences between the site's answers and the files`);
+      if (check.mismatches > 0) throw new DifferencesFoundError('SERVED_DIFFERS', `verify-site: ${check.mismatches} differences between the site's answers and the files`);
     });
 }

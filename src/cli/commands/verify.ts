@@ -4,13 +4,7 @@ import { loadOfferingFile, loadParticipantsFile } from '../../io/config-files';
 import { describeParameters } from '../../book/lifecycle';
 import { verifyAllocation } from '../../pipeline/verify';
 import { checkStore } from '../../io/store';
-
-/** Exit code 1: the outputs on disk are not what the kept inputs give. */
-class OutputsDifferError extends Error {
-  override readonly name = 'OutputsDifferError';
-  readonly code = 'OUTPUTS_DIFFER';
-  readonly exitCode = 1;
-}
+import { DifferencesFoundError } from '../../domain/errors';
 
 /**
  * `verify`: first checks the store (every stored file against the SHA-256 its meta recorded at
@@ -31,14 +25,14 @@ export function registerVerify(program: Command, io: CliIo): void {
       for (const p of store) io.stdout(`${p.problem === 'NO_HASH_RECORDED' ? 'UNCHECKED' : p.problem} ${p.file}${p.problem === 'NO_HASH_RECORDED' ? ' (no SHA-256 recorded: stored before it was kept)' : ''}\n`);
       const broken = store.filter((p) => p.problem !== 'NO_HASH_RECORDED');
       if (broken.length > 0) {
-        throw new OutputsDifferError(`verify: the store was changed after ingest: ${broken.map((p) => p.file).join(', ')} no longer match${broken.length === 1 ? 'es' : ''} the SHA-256 recorded at ingest; outputs not compared`);
+        throw new DifferencesFoundError('OUTPUTS_DIFFER', `verify: the store was changed after ingest: ${broken.map((p) => p.file).join(', ')} no longer match${broken.length === 1 ? 'es' : ''} the SHA-256 recorded at ingest; outputs not compared`);
       }
       const report = await verifyAllocation(opts.work, loadOfferingFile(opts.offering), loadParticipantsFile(opts.participants));
       const d = report.derived;
       io.stdout(d.kind === 'lapse' ? `re-derived the lapse (${JSON.stringify(d.reason)})\n` : `re-derived with ${describeParameters(d.parameters)}\n`);
       io.stdout(report.files.map((f) => `${f.verdict.padEnd(7)} ${f.name}`).join('\n') + '\n');
       const bad = report.files.filter((f) => f.verdict !== 'MATCH');
-      if (bad.length > 0) throw new OutputsDifferError(`verify: ${bad.length} of ${report.files.length} output files do not match (${bad.map((f) => f.name).join(', ')})`);
+      if (bad.length > 0) throw new DifferencesFoundError('OUTPUTS_DIFFER', `verify: ${bad.length} of ${report.files.length} output files do not match (${bad.map((f) => f.name).join(', ')})`);
       io.stdout(`all ${report.files.length} output files match\n`);
     });
 }
