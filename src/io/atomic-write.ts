@@ -4,11 +4,12 @@
  * `.<name>.<12 hex>.tmp`; a run stopped between write and rename leaves it behind, and the
  * owner of the folder removes such leftovers on its next start.
  */
-import { closeSync, fsync, open as openCallback, promises as fs, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, promises as fs, renameSync, rmSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
-import { StorageError } from '../domain/errors';
 import { randomBytes } from 'node:crypto';
+import { StorageError } from '../domain/errors';
 import { ensureFolder } from './ensure-folder';
+import { fsyncThroughPool, openThroughPool } from './pool-calls';
 
 /** `.<name>.<12 random hex>.tmp` beside the file (random: writers in other processes share folders). */
 function temporaryName(file: string): string {
@@ -45,7 +46,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
 export async function writeSmallFileAtomic(file: string, data: string): Promise<void> {
   const dir = path.dirname(file);
   const tmp = temporaryName(file);
-  const open = () => new Promise<number>((resolve, reject) => openCallback(tmp, 'w', (e, fd) => (e ? reject(e) : resolve(fd))));
+  const open = () => openThroughPool(tmp, 'w');
   let fd: number | null = null;
   let step = 'write';
   try {
@@ -59,7 +60,7 @@ export async function writeSmallFileAtomic(file: string, data: string): Promise<
     const bytes = Buffer.from(data, 'utf8');
     for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
     const synced = fd;
-    await new Promise<void>((resolve, reject) => fsync(synced, (e) => (e ? reject(e) : resolve())));
+    await fsyncThroughPool(synced);
     fd = null;
     closeSync(synced);
     step = 'rename into place';

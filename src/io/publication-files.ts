@@ -9,7 +9,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { StorageError } from '../domain/errors';
 import { isWellFormedCsvLine, parseCsvLine, splitWellFormedCsvLine } from '../ingest/csv-line';
-import { readLineBatches } from '../ingest/line-reader';
+import { readLineBatches, TextLine } from '../ingest/line-reader';
 
 export interface FileDigest {
   sha256: string;
@@ -58,10 +58,11 @@ export function csvFields(text: string): string[] {
 }
 
 /**
- * Streams a CSV file: `onRecord(fields, line)` for every line, the header (line 1) included.
- * Returns the digest of exactly the bytes that were parsed.
+ * A text file's lines in batches, hashed as they are read (`digest()` once all are read), each
+ * line checked to be UTF-8: the one reader of the output CSVs, pushed (streamCsvFile, the site's
+ * index) or pulled (verify-site's cursors). A fault is a StorageError naming the file.
  */
-export async function streamCsvFile(file: string, onRecord: (fields: string[], line: number) => void): Promise<FileDigest> {
+export function checkedLineBatches(file: string): { batches: AsyncGenerator<TextLine[]>; digest(): FileDigest } {
   const hash = createHash('sha256');
   let bytes = 0;
   async function* hashed(): AsyncGenerator<Uint8Array> {
@@ -71,18 +72,32 @@ export async function streamCsvFile(file: string, onRecord: (fields: string[], l
       yield chunk as Buffer;
     }
   }
-  try {
-    for await (const batch of readLineBatches(hashed())) {
-      for (const l of batch) {
-        if (!l.utf8) throw new StorageError(`${file} line ${l.line}: not UTF-8`);
-        onRecord(csvFields(l.text), l.line);
+  async function* batches(): AsyncGenerator<TextLine[]> {
+    try {
+      for await (const batch of readLineBatches(hashed())) {
+        for (const l of batch) if (!l.utf8) throw new StorageError(`${file} line ${l.line}: not UTF-8`);
+        yield batch;
       }
+    } catch (e) {
+      throw e instanceof StorageError ? e : storageFault(file, e);
     }
+  }
+  return { batches: batches(), digest: () => ({ sha256: hash.digest('hex'), bytes }) };
+}
+
+/**
+ * Streams a CSV file: `onRecord(fields, line)` for every line, the header (line 1) included.
+ * Returns the digest of exactly the bytes that were parsed.
+ */
+export async function streamCsvFile(file: string, onRecord: (fields: string[], line: number) => void): Promise<FileDigest> {
+  const lines = checkedLineBatches(file);
+  try {
+    for await (const batch of lines.batches) for (const l of batch) onRecord(csvFields(l.text), l.line);
   } catch (e) {
     if (e instanceof Error && 'exitCode' in e) throw e;
     throw storageFault(file, e);
   }
-  return { sha256: hash.digest('hex'), bytes };
+  return lines.digest();
 }
 
 /**

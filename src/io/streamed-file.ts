@@ -84,15 +84,19 @@ export class StreamedFile {
     this.bytes += bytes.length;
     const handle = this.handle;
     const previous = this.inflight;
-    this.inflight = previous.then(() => handle.write(bytes)).then(() => undefined);
+    this.inflight = previous.then(() => writeWhole(handle, bytes));
     // Observed by the next send or by close(); never an unhandled rejection meanwhile.
     this.inflight.catch(() => undefined);
-    if (this.durable && this.syncing === null && this.bytes - this.syncedUpTo >= this.syncAheadBytes) this.syncAhead(handle);
+    this.syncAheadIfDue(handle);
     await this.settled(previous);
   }
 
-  /** Starts an fsync of what is written so far; a fault is left for close()'s own fsync to meet. */
-  private syncAhead(handle: FileHandle): void {
+  /**
+   * Every syncAheadBytes of a durable file, an fsync of what is written so far (after the write in
+   * flight), unless one is still under way; a fault is left for close()'s own fsync to meet.
+   */
+  private syncAheadIfDue(handle: FileHandle): void {
+    if (!this.durable || this.syncing !== null || this.bytes - this.syncedUpTo < this.syncAheadBytes) return;
     this.syncedUpTo = this.bytes;
     this.syncing = this.inflight.then(() => handle.sync()).catch(() => undefined).finally(() => {
       this.syncing = null;
@@ -136,10 +140,8 @@ export class StreamedFile {
         await writing;
         writing = writeWhole(handle, chunk);
         writing.catch(() => undefined);
-        if (this.durable && this.syncing === null && this.bytes - this.syncedUpTo >= this.syncAheadBytes) {
-          this.inflight = writing;
-          this.syncAhead(handle);
-        }
+        this.inflight = writing;
+        this.syncAheadIfDue(handle);
       }
       await writing;
     } catch (e) {

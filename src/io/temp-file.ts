@@ -14,11 +14,12 @@
  * leftovers of a stopped run on their next start). Every fault is a StorageError naming the final
  * path and the operation, thrown by the first call after it is known (write, finish).
  */
-import { closeSync, constants as fsConstants, fsync, open as openCallback, promises as fs, writeSync } from 'node:fs';
+import { closeSync, constants as fsConstants, promises as fs, writeSync } from 'node:fs';
 import { createHash, Hash, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { StorageError } from '../domain/errors';
 import { ensureFolderSync } from './ensure-folder';
+import { fsyncThroughPool, openThroughPool } from './pool-calls';
 
 /** Bytes gathered before a write (once the file exists). */
 const CHUNK_BYTES = 256 * 1024;
@@ -41,15 +42,9 @@ export function temporaryNameFor(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${uniqueHex()}.tmp`);
 }
 
-function fsyncDescriptor(fd: number): Promise<void> {
-  return new Promise((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
-}
-
 const CREATE_FLAGS = fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW;
 
-function openExclusive(tmp: string): Promise<number> {
-  return new Promise((resolve, reject) => openCallback(tmp, CREATE_FLAGS, 0o644, (e, fd) => (e ? reject(e) : resolve(fd))));
-}
+const openExclusive = (tmp: string) => openThroughPool(tmp, CREATE_FLAGS, 0o644);
 
 /** The file created (never an existing one), or the fault that prevented it (as a StorageError). */
 type Opened = { fd: number } | { fault: StorageError };
@@ -164,7 +159,7 @@ export class TempTextFile {
       this.flush();
       this.finished = true;
       this.release();
-      await fsyncDescriptor(fd);
+      await fsyncThroughPool(fd);
     } catch (e) {
       await this.abort();
       throw StorageError.wrap('write', this.target, e);

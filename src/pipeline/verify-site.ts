@@ -13,18 +13,19 @@
  * Each document is looked up once.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { StorageError } from '../domain/errors';
 import { normaliseIdentity } from '../allocate/multiple-applications';
 import type { Offering } from '../offering/schema';
-import { csvFields } from '../io/publication-files';
-import { readLineBatches, TextLine } from '../ingest/line-reader';
+import { checkedLineBatches, csvFields } from '../io/publication-files';
+import type { TextLine } from '../ingest/line-reader';
 import { IdentityTable } from '../publish/identity-table';
 import { parseIdentityQuery } from '../publish/identity-query';
 import type { ApplicationView } from '../publish/lookup-response';
 import { parsePublishedSummary } from '../publish/published-allocation';
 import type { ResultsIndex } from '../publish/results-index';
+import { REFUND_NEEDS, RESULT_NEEDS } from '../publish/results-index-builder';
 import { FileApplication, FileRefundRow, maskedDocument, refundsOfReference, ServedComparison, ServedMismatch } from '../publish/served-vs-files';
 import { loadResultsSite, ResultsSite, siteAnswer } from './publication';
 
@@ -59,26 +60,15 @@ interface CsvRecord {
   line: number;
 }
 
-/** A CSV file read record by record (pull), hashed as it is read. */
+/** A CSV file read record by record (pull), hashed as it is read; no file: no records. */
 class CsvCursor {
-  private readonly hash = createHash('sha256');
-  private bytes = 0;
-  private readonly batches: AsyncIterator<TextLine[]>;
+  private readonly lines: ReturnType<typeof checkedLineBatches> | null;
   private batch: TextLine[] = [];
   private at = 0;
   private ahead: CsvRecord | null | undefined;
 
-  constructor(private readonly file: string | null) {
-    const self = this;
-    async function* chunks(): AsyncGenerator<Uint8Array> {
-      if (file === null) return;
-      for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
-        self.hash.update(chunk as Buffer);
-        self.bytes += (chunk as Buffer).length;
-        yield chunk as Buffer;
-      }
-    }
-    this.batches = readLineBatches(chunks())[Symbol.asyncIterator]();
+  constructor(file: string | null) {
+    this.lines = file === null ? null : checkedLineBatches(file);
   }
 
   async peek(): Promise<CsvRecord | null> {
@@ -93,23 +83,17 @@ class CsvCursor {
   }
 
   digest(): { sha256: string; bytes: number } {
-    return { sha256: this.hash.digest('hex'), bytes: this.bytes };
+    return this.lines ? this.lines.digest() : { sha256: createHash('sha256').digest('hex'), bytes: 0 };
   }
 
   private async read(): Promise<CsvRecord | null> {
     while (this.at >= this.batch.length) {
-      let r: IteratorResult<TextLine[]>;
-      try {
-        r = await this.batches.next();
-      } catch (e) {
-        throw new StorageError(`cannot read ${this.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      }
-      if (r.done) return null;
+      const r = this.lines ? await this.lines.batches.next() : null;
+      if (r === null || r.done) return null;
       this.batch = r.value;
       this.at = 0;
     }
     const l = this.batch[this.at++]!;
-    if (!l.utf8) throw new StorageError(`${this.file} line ${l.line}: not UTF-8`);
     return { fields: csvFields(l.text), line: l.line };
   }
 }
@@ -165,10 +149,9 @@ export async function checkServedResults(dir: string, site: CheckedSite, options
   const results = new CsvCursor(path.join(dir, 'results.csv'));
   const refunds = new CsvCursor(path.join(dir, 'refunds.csv'));
   const certificates = new CsvCursor((await exists(certificatesFile)) ? certificatesFile : null);
-  const rc = columns('results.csv', (await results.next())?.fields,
-    ['participant_id', 'instruction_ref', 'channel', 'applicant_ids', 'pool', 'shares_applied', 'shares_allotted', 'status', 'reason_code']);
+  const rc = columns('results.csv', (await results.next())?.fields, RESULT_NEEDS);
   const refundHeader = (await refunds.next())?.fields;
-  const fc = columns('refunds.csv', refundHeader, ['participant_id', 'instruction_ref', 'method', 'amount', 'reason']);
+  const fc = columns('refunds.csv', refundHeader, REFUND_NEEDS);
   const seqAt = refundHeader!.indexOf('file_seq');
   const lineAt = refundHeader!.indexOf('line');
   const certificateHeader = (await certificates.next())?.fields;

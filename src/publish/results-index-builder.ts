@@ -18,8 +18,9 @@ import {
 } from './results-index';
 import { TextInterner } from './text-interner';
 
-const RESULT_NEEDS = ['participant_id', 'instruction_ref', 'channel', 'applicant_ids', 'pool', 'shares_applied', 'shares_allotted', 'status', 'reason_code'] as const;
-const REFUND_NEEDS = ['participant_id', 'instruction_ref', 'method', 'amount', 'reason'] as const;
+/** The columns of results.csv and refunds.csv the site reads (verify-site reads the same). */
+export const RESULT_NEEDS = ['participant_id', 'instruction_ref', 'channel', 'applicant_ids', 'pool', 'shares_applied', 'shares_allotted', 'status', 'reason_code'] as const;
+export const REFUND_NEEDS = ['participant_id', 'instruction_ref', 'method', 'amount', 'reason'] as const;
 const WHOLE = /^(0|[1-9][0-9]*)$/;
 const MONEY = /^(0|[1-9][0-9]*)\.[0-9]{2}$/;
 /** refunds.csv `method` of a refund made by hand (treasury, issue 12). */
