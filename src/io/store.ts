@@ -22,7 +22,7 @@ import { createHash, Hash } from 'node:crypto';
 import * as path from 'node:path';
 import type { StoredInstruction } from '../domain/types';
 import { StorageError, systemErrorCode } from '../domain/errors';
-import { decodeStoredLines, parseJsonLines, refOfStoredRow } from './stored-row';
+import { decodeStoredLines, parseJsonLines, refOfStoredRow, storedLines } from './stored-row';
 import { storeDir, storedFilePaths, StoredFileMeta } from './store-layout';
 
 export { storeDir } from './store-layout';
@@ -120,7 +120,7 @@ export async function readStoredInstructions(work: string): Promise<StoredInstru
     if (meta.jsonl_sha256 !== undefined && createHash('sha256').update(bytes).digest('hex') !== meta.jsonl_sha256) {
       throw new StorageError(`the store was changed after ingest: ${p.jsonl} no longer has the SHA-256 recorded in its meta (run verify)`);
     }
-    for (const si of decodeStoredLines(bytes.toString('utf8'), storeFormatOf(meta), meta, p.jsonl)) all.push(si);
+    for (const si of decodeStoredLines(storedLines(bytes), storeFormatOf(meta), meta, p.jsonl)) all.push(si);
   }
   return all;
 }
@@ -212,25 +212,25 @@ export async function* streamStoredFileBatches(work: string, participantId: stri
   const m = meta ?? (await committedMeta(work, participantId, sha256));
   const format = storeFormatOf(m);
   const file = filePaths(work, participantId, sha256).jsonl;
-  for await (const text of wholeLineChunks(file)) yield decodeStoredLines(text, format, m, file);
+  for await (const lines of wholeLineChunks(file)) yield decodeStoredLines(lines, format, m, file);
 }
 
 /** The instruction_refs of one committed file, in line order (loading the book's used refs). */
 export async function* streamStoredRefs(work: string, meta: StoredFileMeta): AsyncGenerator<string[]> {
   const format = storeFormatOf(meta);
   const file = filePaths(work, meta.participant_id, meta.file_sha256).jsonl;
-  for await (const text of wholeLineChunks(file)) {
-    const values = parseJsonLines(text, file);
+  for await (const lines of wholeLineChunks(file)) {
+    const values = parseJsonLines(lines, file);
     yield format === 1 ? values.map((v) => (v as StoredInstruction).instruction_ref) : values.map((v) => refOfStoredRow(v, file));
   }
 }
 
 /**
- * The text of a lines file in chunks of whole lines. Our own JSON lines: LF line ends, JSON
- * strings never contain a raw LF; split on the LF byte before decoding (it never occurs inside a
- * multi-byte character).
+ * The lines of a lines file (storedLines), a chunk's worth at a time. Our own JSON lines: LF line
+ * ends, JSON strings never contain a raw LF; split on the LF byte before decoding (it never occurs
+ * inside a multi-byte character).
  */
-async function* wholeLineChunks(file: string, hash?: Hash): AsyncGenerator<string> {
+async function* wholeLineChunks(file: string, hash?: Hash): AsyncGenerator<string[]> {
   const input = createReadStream(file, { highWaterMark: 1024 * 1024 });
   let carry: Buffer = Buffer.alloc(0);
   const chunks = (async function* () {
@@ -249,9 +249,9 @@ async function* wholeLineChunks(file: string, hash?: Hash): AsyncGenerator<strin
       continue;
     }
     carry = bytes.subarray(end + 1);
-    yield bytes.toString('utf8', 0, end);
+    yield storedLines(bytes, end);
   }
-  if (carry.length > 0) yield carry.toString('utf8');
+  if (carry.length > 0) yield storedLines(carry);
 }
 
 /** Files up to this size are read whole (and the next one read ahead); larger ones in chunks. */
@@ -267,13 +267,13 @@ const READ_AHEAD = 4;
 export async function* streamCheckedStoredFile(work: string, meta: StoredFileMeta): AsyncGenerator<StoredInstruction[]> {
   const format = storeFormatOf(meta);
   const file = filePaths(work, meta.participant_id, meta.file_sha256).jsonl;
-  for await (const text of checkedTexts(work, meta)) yield decodeStoredLines(text, format, meta, file);
+  for await (const lines of checkedLines(work, meta)) yield decodeStoredLines(lines, format, meta, file);
 }
 
-async function* checkedTexts(work: string, meta: StoredFileMeta): AsyncGenerator<string> {
+async function* checkedLines(work: string, meta: StoredFileMeta): AsyncGenerator<string[]> {
   const file = filePaths(work, meta.participant_id, meta.file_sha256).jsonl;
   const hash = createHash('sha256');
-  for await (const text of wholeLineChunks(file, hash)) yield text;
+  for await (const lines of wholeLineChunks(file, hash)) yield lines;
   checkHash(meta, file, hash.digest('hex'));
 }
 
@@ -306,13 +306,13 @@ async function readSmallFile(file: string): Promise<Buffer | null> {
 }
 
 /**
- * Every committed file of `metas`, in order, as `{ index, meta, text }` chunks of whole lines in
+ * Every committed file of `metas`, in order, as `{ index, meta, lines }` chunks of its lines in
  * the file's format (decode with decodeStoredLines, or parseJsonLines for the raw rows), each
  * file's bytes checked against its meta's SHA-256 once read through. A file of up to 16 MB is read
  * whole, up to 4 ahead of the one in use (the disk and the parsing overlap); a larger one is
  * read in chunks.
  */
-export async function* streamStoreTexts(work: string, metas: readonly StoredFileMeta[]): AsyncGenerator<{ index: number; meta: StoredFileMeta; text: string }> {
+export async function* streamStoreLines(work: string, metas: readonly StoredFileMeta[]): AsyncGenerator<{ index: number; meta: StoredFileMeta; lines: string[] }> {
   const pathOf = (m: StoredFileMeta) => filePaths(work, m.participant_id, m.file_sha256).jsonl;
   const ahead: Promise<Buffer | null>[] = [];
   let requested = 0;
@@ -331,10 +331,10 @@ export async function* streamStoreTexts(work: string, metas: readonly StoredFile
     const bytes = await ahead.shift()!;
     request();
     if (bytes === null) {
-      for await (const text of checkedTexts(work, meta)) yield { index, meta, text };
+      for await (const lines of checkedLines(work, meta)) yield { index, meta, lines };
       continue;
     }
     checkHash(meta, pathOf(meta), createHash('sha256').update(bytes).digest('hex'));
-    yield { index, meta, text: bytes.toString('utf8') };
+    yield { index, meta, lines: storedLines(bytes) };
   }
 }

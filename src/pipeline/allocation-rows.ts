@@ -22,7 +22,7 @@ import { RefundTotalsAccumulator, SerializedRefundTotals } from '../refund/refun
 import { formatRefundRef, payee, RefundLedgerContext } from '../refund/refunds';
 import { neutraliseCell, neutraliseNumberText } from '../refund/spreadsheet-safe';
 import { formatCsvRecord } from '../treasury/csv-record';
-import { storeFormatOf, streamStoreTexts, StoredFileMeta } from '../io/store';
+import { storeFormatOf, streamStoreLines, StoredFileMeta } from '../io/store';
 import { storedFilePaths } from '../io/store-layout';
 import { decodeStoredLinesTransient } from '../io/stored-row';
 
@@ -156,11 +156,11 @@ export async function renderRows(work: string, v: RowsView, out: RowsOut, progre
     }
     return { start, end, held: inOrder ? null : new Array<Rows | undefined>(end - start), rank };
   };
-  for await (const { meta, text } of streamStoreTexts(work, v.metas)) {
+  for await (const { meta, lines } of streamStoreLines(work, v.metas)) {
     progress?.(i - v.base);
-    // Read without JSON.parse where it can (its strings may be slices of the file's text: every row
-    // rendered here is a new flat string, formatCsvRecord, so a held row keeps no file's text).
-    for (const si of decodeStoredLinesTransient(text, storeFormatOf(meta), meta, storedFilePaths(work, meta.participant_id, meta.file_sha256).jsonl)) {
+    // Read without JSON.parse where it can (its strings may be slices of the file's lines: every row
+    // rendered here is a new flat string, formatCsvRecord, so a held row keeps no line).
+    for (const si of decodeStoredLinesTransient(lines, storeFormatOf(meta), meta, storedFilePaths(work, meta.participant_id, meta.file_sha256).jsonl)) {
       if (i >= v.end || v.refs[at(i)] !== si.instruction_ref || v.line[at(i)] !== si.line) {
         throw new StorageError(`the store changed during the allocation (${meta.participant_id} file_seq ${meta.file_seq} line ${si.line}); nothing was written`);
       }

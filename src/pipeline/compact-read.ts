@@ -4,7 +4,7 @@
  * store (compact-book-worker.ts).
  */
 import { CompactBookBuilder, CompactInput } from '../allocate/compact-book';
-import { storeFormatOf, streamStoreTexts, StoredFileMeta } from '../io/store';
+import { storeFormatOf, streamStoreLines, StoredFileMeta } from '../io/store';
 import { storedFilePaths } from '../io/store-layout';
 import { decodeStoredLines, decodeStoredRow, parseJsonLines } from '../io/stored-row';
 
@@ -12,7 +12,7 @@ import { decodeStoredLines, decodeStoredRow, parseJsonLines } from '../io/stored
 export async function readStoredFiles(work: string, metas: readonly StoredFileMeta[], builder: CompactBookBuilder, progress?: (done: number) => void): Promise<void> {
   let fileIndex = -1;
   let done = 0;
-  for await (const { index, meta, text } of streamStoreTexts(work, metas)) {
+  for await (const { index, meta, lines } of streamStoreLines(work, metas)) {
     if (index !== fileIndex) {
       fileIndex = builder.addFile({ participant_id: meta.participant_id, channel: meta.channel, file_seq: meta.file_seq });
       progress?.(done);
@@ -20,11 +20,11 @@ export async function readStoredFiles(work: string, metas: readonly StoredFileMe
     }
     const where = storedFilePaths(work, meta.participant_id, meta.file_sha256).jsonl;
     if (storeFormatOf(meta) === 1) {
-      for (const si of decodeStoredLines(text, 1, meta, where)) builder.add(fileIndex, si);
+      for (const si of decodeStoredLines(lines, 1, meta, where)) builder.add(fileIndex, si);
       continue;
     }
     // Format 2 rows read in place (stored-row.ts field order), without building the instruction.
-    for (const row of parseJsonLines(text, where)) builder.add(fileIndex, compactInputOf(row, where));
+    for (const row of parseJsonLines(lines, where)) builder.add(fileIndex, compactInputOf(row, where));
   }
 }
 

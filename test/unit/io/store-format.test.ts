@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import type { StoredInstruction } from '../../../src/domain/types';
 import { checkStore, listStoredFiles, openStoredFileWriter, readStoredFileMeta, readStoredInstructions, streamStoredFileBatches } from '../../../src/io/store';
 import { observeStoreOperations, StoreOperation } from '../../../src/io/store-writer';
-import { decodeStoredLines, decodeStoredLinesTransient, decodeStoredRow, encodeStoredRow } from '../../../src/io/stored-row';
+import { decodeStoredLines, decodeStoredLinesTransient, decodeStoredRow, encodeStoredRow, storedLines } from '../../../src/io/stored-row';
 import { StoreBookState } from '../../../src/pipeline/book-state';
 import { ingestInbox } from '../../../src/pipeline/ingest';
 import { dLine, fileText, hLine, offering, participants } from '../validate/fixture';
@@ -68,7 +68,9 @@ describe('store format 2', () => {
       let t = lines.join('');
       if (!lastLf) t = t.replace(/\n$/, '');
       const file = instruction(0);
-      expect(outcome(() => decodeStoredLinesTransient(t, 2, file, 'f.jsonl'))).toEqual(outcome(() => decodeStoredLines(t, 2, file, 'f.jsonl')));
+      const split = storedLines(Buffer.from(t));
+      expect(split).toEqual(t.split('\n').filter((l) => l !== ''));
+      expect(outcome(() => decodeStoredLinesTransient(split, 2, file, 'f.jsonl'))).toEqual(outcome(() => decodeStoredLines(split, 2, file, 'f.jsonl')));
     }), { numRuns: 500 });
   });
 
