@@ -44,6 +44,55 @@ export function addToControlTotals(totals: ControlTotals, shares: string | undef
   else if (NUMBER.test(amount)) totals.other_amount = totals.other_amount.plus(amount);
 }
 
+/** Whole numbers of at most this many digits are below 10^15: exact as JavaScript numbers. */
+const SMALL_DIGITS = 15;
+/** A number sum is folded into the bigint before it could pass 2^53 with one more small value. */
+const FOLD_AT = 2 ** 53 - 10 ** 15;
+
+/**
+ * addToControlTotals for many records (a parse batch): the same sums, with the usual small values
+ * added as numbers and folded into the bigints before a sum could lose a digit, so that a record
+ * costs no bigint (three a record were a tenth of the parse's time). `fold()` before the totals are
+ * read.
+ */
+export class ControlTotalsAdder {
+  private count = 0;
+  private shares = 0;
+  private cents = 0;
+
+  constructor(private readonly totals: ControlTotals) {}
+
+  add(shares: string | undefined, amount: string | undefined): void {
+    this.count += 1;
+    if (shares !== undefined && WHOLE.test(shares)) {
+      if (shares.length <= SMALL_DIGITS) {
+        this.shares += Number(shares);
+        if (this.shares >= FOLD_AT) this.fold();
+      } else this.totals.total_shares += BigInt(shares);
+    }
+    if (amount === undefined) return;
+    if (CENTS.test(amount)) {
+      const n = amount.length;
+      // d+.dd with at most 13 digits before the point: below 10^15 cents.
+      if (n <= SMALL_DIGITS) {
+        this.cents += Number(amount.slice(0, n - 3)) * 100 + (amount.charCodeAt(n - 2) - 48) * 10 + (amount.charCodeAt(n - 1) - 48);
+        if (this.cents >= FOLD_AT) this.fold();
+      } else this.totals.total_cents += BigInt(amount.slice(0, -3) + amount.slice(-2));
+    } else if (NUMBER.test(amount)) this.totals.other_amount = this.totals.other_amount.plus(amount);
+  }
+
+  /** Moves what was summed as numbers into the totals. */
+  fold(): void {
+    const t = this.totals;
+    if (this.count > 0) t.record_count += BigInt(this.count);
+    if (this.shares > 0) t.total_shares += BigInt(this.shares);
+    if (this.cents > 0) t.total_cents += BigInt(this.cents);
+    this.count = 0;
+    this.shares = 0;
+    this.cents = 0;
+  }
+}
+
 /** The first difference between the trailer and the records: count, then shares, then amount. */
 export function compareControlTotals(totals: ControlTotals, trailer: TrailerRecord): Rejection | null {
   if (trailer.record_count !== totals.record_count) {

@@ -34,7 +34,7 @@ import { DETAIL_FIELDS, DetailFields, HEADER_FIELDS, TRAILER_FIELDS } from './re
 import type { DetailEvent } from './detail-stream';
 import { HeaderRecord, parseHeaderRecord } from './header-record';
 import { TrailerRecord, parseTrailerRecord } from './trailer-record';
-import { ControlTotals, addToControlTotals, emptyControlTotals } from './control-totals';
+import { ControlTotals, ControlTotalsAdder, addToControlTotals, emptyControlTotals } from './control-totals';
 
 /** Categories of file-level faults found while parsing, in precedence order. */
 export const SHAPE_FAULT_ORDER = ['limit', 'encoding', 'csv', 'structure', 'header', 'trailer'] as const;
@@ -67,10 +67,12 @@ const BLANK = /^[ \t]*$/;
  */
 const BATCH_LINES = 512;
 
-function toFields(values: readonly string[]): DetailFields {
-  const f = {} as DetailFields;
-  for (let i = 0; i < DETAIL_FIELDS.length; i++) f[DETAIL_FIELDS[i]!] = values[i]!;
-  return f;
+/** The 12 values by name, in DETAIL_FIELDS order (an object literal: one shape, no keyed stores). */
+function toFields(v: readonly string[]): DetailFields {
+  return {
+    record_type: v[0]!, instruction_ref: v[1]!, input_time: v[2]!, applicant_id_type: v[3]!, applicant_id: v[4]!, applicant_name: v[5]!,
+    joint_applicants: v[6]!, shares: v[7]!, amount_paid: v[8]!, stock_account: v[9]!, refund_account: v[10]!, payment_time: v[11]!,
+  };
 }
 
 /** A well-formed D line as its event: 12 fields, or a field-count fault with the fields it has. */
@@ -234,9 +236,11 @@ export async function* parseInstructionFileBatches(chunks: ByteChunks, limits: I
 }
 
 function countDetails(events: readonly DetailEvent[], totals: ControlTotals, out: ParseEvent[]): void {
+  const adder = new ControlTotalsAdder(totals);
   for (const ev of events) {
-    if (ev.kind === 'detail') addToControlTotals(totals, ev.fields.shares, ev.fields.amount_paid);
-    else addToControlTotals(totals, ev.fields[7], ev.fields[8]);
+    if (ev.kind === 'detail') adder.add(ev.fields.shares, ev.fields.amount_paid);
+    else adder.add(ev.fields[7], ev.fields[8]);
     out.push(ev);
   }
+  adder.fold();
 }

@@ -10,6 +10,7 @@ import { isWellFormedCsvLine, parseCsvLine, splitWellFormedCsvLine } from '../..
 import { parseHeaderRecord } from '../../../src/ingest/header-record';
 import { parseTrailerRecord } from '../../../src/ingest/trailer-record';
 import { parseInstructionFile, ParseEvent } from '../../../src/ingest/parse-file';
+import { DETAIL_FIELDS } from '../../../src/ingest/record-layout';
 import { parseIsoDateTime, parseIsoDateTimeGeneral } from '../../../src/ingest/iso-date-time';
 
 const HEADERS = [
@@ -123,6 +124,8 @@ describe('a whole file through the fast paths', () => {
     expect(evs[0]).toEqual({ kind: 'header', line: 1, header: header.ok ? header.header : null });
     const details = evs.filter((e) => e.kind === 'detail');
     expect(details.map((e) => (e.kind === 'detail' ? Object.values(e.fields) : []))).toEqual(lines.slice(1, 4).map(parseCsvLine));
+    // Each value under its own name (the parser builds the record as a literal, not from the list).
+    for (const e of details) if (e.kind === 'detail') expect(Object.keys(e.fields)).toEqual([...DETAIL_FIELDS]);
     const end = evs[evs.length - 1]!;
     const trailer = parseTrailerRecord(parseCsvLine(lines[4]!), 5);
     expect(end.kind === 'end' && end.shape.trailer).toEqual(trailer.ok ? trailer.trailer : null);
