@@ -35,25 +35,16 @@ export function totalAmount(totals: ControlTotals): Decimal {
   return totals.other_amount.plus(new Decimal(totals.total_cents.toString()).dividedBy(100));
 }
 
-/** Adds one D record (its shares and amount_paid fields as text, undefined when absent). */
-export function addToControlTotals(totals: ControlTotals, shares: string | undefined, amount: string | undefined): void {
-  totals.record_count += 1n;
-  if (shares !== undefined && WHOLE.test(shares)) totals.total_shares += BigInt(shares);
-  if (amount === undefined) return;
-  if (CENTS.test(amount)) totals.total_cents += BigInt(amount.slice(0, -3) + amount.slice(-2));
-  else if (NUMBER.test(amount)) totals.other_amount = totals.other_amount.plus(amount);
-}
-
 /** Whole numbers of at most this many digits are below 10^15: exact as JavaScript numbers. */
 const SMALL_DIGITS = 15;
 /** A number sum is folded into the bigint before it could pass 2^53 with one more small value. */
 const FOLD_AT = 2 ** 53 - 10 ** 15;
 
 /**
- * addToControlTotals for many records (a parse batch): the same sums, with the usual small values
- * added as numbers and folded into the bigints before a sum could lose a digit, so that a record
- * costs no bigint (three a record were a tenth of the parse's time). `fold()` before the totals are
- * read.
+ * Adds D records to the totals (a parse batch at a time): shares summed as integers, amounts as
+ * exact decimals, the usual small values added as numbers and folded into the bigints before a sum
+ * could lose a digit, so that a record costs no bigint (three a record were a tenth of the parse's
+ * time). `fold()` before the totals are read.
  */
 export class ControlTotalsAdder {
   private count = 0;
@@ -91,6 +82,13 @@ export class ControlTotalsAdder {
     this.shares = 0;
     this.cents = 0;
   }
+}
+
+/** Adds one D record (its shares and amount_paid fields as text, undefined when absent). */
+export function addToControlTotals(totals: ControlTotals, shares: string | undefined, amount: string | undefined): void {
+  const adder = new ControlTotalsAdder(totals);
+  adder.add(shares, amount);
+  adder.fold();
 }
 
 /** The first difference between the trailer and the records: count, then shares, then amount. */

@@ -134,8 +134,8 @@ function notJson(where: string): StorageError {
 
 /**
  * The lines of bytes[0, end) (LF-separated, empty lines skipped), each decoded from UTF-8 on its
- * own. V8 decodes a buffer that mixes ASCII lines and lines with Chinese names about three times
- * slower whole than line by line, and JSON.parse reads short strings faster than slices of a long
+ * own. V8 decodes a buffer that mixes ASCII lines and lines with Chinese names about twice as
+ * slowly whole as line by line, and JSON.parse reads short strings faster than slices of a long
  * one; an LF byte never occurs inside a multi-byte character, so the strings are those of decoding
  * the whole buffer and splitting it.
  */

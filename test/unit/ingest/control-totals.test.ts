@@ -1,14 +1,28 @@
 /**
- * ControlTotalsAdder (a parse batch's sums, small values added as numbers) against
- * addToControlTotals (every value a bigint or a decimal): the very same totals, whatever the values,
- * including sums that pass 2^53 and values too long to be exact as numbers.
+ * ControlTotalsAdder (a parse batch's sums, small values added as numbers) and addToControlTotals
+ * against the sums worked out here with every value a bigint or a decimal: the very same totals,
+ * whatever the values, including sums that pass 2^53 and values too long to be exact as numbers.
  */
 import fc from 'fast-check';
 import { addToControlTotals, ControlTotals, ControlTotalsAdder, emptyControlTotals, totalAmount } from '../../../src/ingest/control-totals';
 
 type Field = string | undefined;
 
+/** The sums as the spec states them, every value a bigint or a decimal (the reference). */
 function oneByOne(records: readonly [Field, Field][]): ControlTotals {
+  const t = emptyControlTotals();
+  for (const [s, a] of records) {
+    t.record_count += 1n;
+    if (s !== undefined && /^[0-9]+$/.test(s)) t.total_shares += BigInt(s);
+    if (a === undefined) continue;
+    if (/^[0-9]+\.[0-9]{2}$/.test(a)) t.total_cents += BigInt(a.slice(0, -3) + a.slice(-2));
+    else if (/^-?[0-9]+(\.[0-9]+)?$/.test(a)) t.other_amount = t.other_amount.plus(a);
+  }
+  return t;
+}
+
+/** addToControlTotals, a record at a time. */
+function viaAddToControlTotals(records: readonly [Field, Field][]): ControlTotals {
   const t = emptyControlTotals();
   for (const [s, a] of records) addToControlTotals(t, s, a);
   return t;
@@ -39,6 +53,7 @@ describe('control totals summed a batch at a time', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(shares, amount), { maxLength: 300 }), fc.integer({ min: 1, max: 600 }), (records, batch) => {
         expect(plain(batched(records, batch))).toEqual(plain(oneByOne(records)));
+        expect(plain(viaAddToControlTotals(records))).toEqual(plain(oneByOne(records)));
       }),
       { numRuns: 300 },
     );
