@@ -13,6 +13,7 @@ import { loadOfferingFile, loadParticipantsFile } from '../src/io/config-files';
 import { writeSyntheticBook } from '../src/io/synthetic-book';
 import { readGenerateOptions } from '../src/generate/generate-options';
 import { readTree } from './unit/refund/cli-harness';
+import * as inboxEntry from '../src/io/inbox-entry';
 
 jest.setTimeout(180_000);
 
@@ -93,6 +94,26 @@ describe('parallel ingest', () => {
     expect(readdirSync(path.join(p.inbox, 'B00004'))).toEqual(['B00004-00099.csv']);
   });
 
+  it('a re-drop prepared at the same time as the earlier file with its bytes, which is slower to open: still the DUPLICATE_FILE', async () => {
+    // The earlier file of the pair (sorted first) opened 300 ms late, so the later one hashes first;
+    // it must wait for the earlier one's hash (and then its commit) before asking "accepted before?".
+    const p = copyBook('slow-first');
+    const open = inboxEntry.openInboxEntry;
+    const spy = jest.spyOn(inboxEntry, 'openInboxEntry').mockImplementation(async (file) => {
+      if (file.name === 'B00001-00002-again.csv') await new Promise((r) => setTimeout(r, 300));
+      return open(file);
+    });
+    try {
+      const report = await ingestInbox(p.opts({ threads: 2 }));
+      expect(spy.mock.calls.map(([f]) => f.name)).toContain('B00001-00002-again.csv');
+      const outcome = (name: string) => report.files.find((f) => f.folder === 'B00001' && f.file_name === name)?.outcome;
+      expect([outcome('B00001-00002-again.csv'), outcome('B00001-00002.csv')]).toEqual(['ACCEPTED', 'DUPLICATE_FILE']);
+      expect(outputs(p.work)).toEqual(outputs(sequential.work));
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('a crash mid-run (after the 40th commit), then a rerun: the same outputs as one clean run', async () => {
     const p = copyBook('crashed');
     let commits = 0;
@@ -101,6 +122,8 @@ describe('parallel ingest', () => {
     } }))).rejects.toThrow('simulated crash');
     // The files claimed ahead of the crash were left as they were (only the file committed keeps its claim).
     expect(claimsLeft(p.work)).toHaveLength(1);
+    // The files judged ahead of the crash left nothing in the store (lines and meta discarded).
+    expect([...readTree(path.join(p.work, 'store')).keys()].filter((n) => n.endsWith('.tmp'))).toEqual([]);
     const rerun = await ingestInbox(p.opts({ threads: 2 }));
     expect(rerun.files.filter((f) => f.recovered)).toHaveLength(1);
     expect(outputs(p.work)).toEqual(outputs(sequential.work));

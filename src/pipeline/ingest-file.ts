@@ -68,6 +68,13 @@ export interface FileEnv {
    */
   poisonAttempts?: number;
   logger?: Logger;
+  /**
+   * Given, the claim of a file that is finished (acknowledged and moved) is removed without
+   * waiting: the removal is handed over here, for the run to wait for later. A claim whose inbox
+   * file is gone is a leftover the next run removes on start (removeStaleClaims), so a crash
+   * before the removal changes nothing. The parallel run passes it; one file at a time waits.
+   */
+  unclaimLater?: (removal: Promise<void>) => void;
   /** Test hook: called after the hash and the claim, before the file is read again and parsed. */
   beforeParse?: (file: InboxFile) => Promise<void> | void;
   /** Test hook: called after the store commit, before the ack and the move (simulated crash). */
@@ -88,6 +95,14 @@ function baseReport(file: InboxFile): FileReport {
   return { folder: file.folder, file_name: file.name, outcome: 'INCOMPLETE', reason_code: null, records: 0, accepted: 0, rejected: 0, sha256: null, ack_path: null, moved_to: null, recovered: false };
 }
 
+/** The last step of a finished file (acknowledged, moved): its claim removed, now or later. */
+async function unclaimFinished(env: FileEnv, file: InboxFile): Promise<void> {
+  const removal = removeClaim(env.workDir, file.folder, file.name);
+  if (!env.unclaimLater) return removal;
+  removal.catch(() => undefined);
+  env.unclaimLater(removal);
+}
+
 async function* ackLinesFromStore(work: string, meta: StoredFileMeta): AsyncGenerator<string> {
   yield ackHeaderLine();
   for await (const batch of streamStoredFileBatches(work, meta.participant_id, meta.file_sha256, meta)) yield ackLines(batch.map(ackRowOf));
@@ -100,7 +115,7 @@ async function finishAccepted(entry: InboxEntry, meta: StoredFileMeta, env: File
   await env.onStep?.('acknowledged', file);
   const moved = await entry.moveInto(path.join(env.workDir, 'processed', file.folder));
   await env.onStep?.('moved', file);
-  await removeClaim(env.workDir, file.folder, file.name);
+  await unclaimFinished(env, file);
   return { ...baseReport(file), outcome: 'ACCEPTED', records: meta.records, accepted: meta.accepted, rejected: meta.rejected, sha256: meta.file_sha256, ack_path: ack, moved_to: moved, recovered };
 }
 
@@ -110,7 +125,7 @@ async function finishSingleRow(entry: InboxEntry, row: AckRow, env: FileEnv, rep
   const ack = await writeAckFile(env.workDir, file.folder, file.name, [ackHeaderLine(), ackLine(row)]);
   const destination = row.status === 'DUPLICATE_FILE' ? 'processed' : 'quarantine';
   const moved = await entry.moveInto(path.join(env.workDir, destination, file.folder));
-  await removeClaim(env.workDir, file.folder, file.name);
+  await unclaimFinished(env, file);
   return { ...baseReport(file), ...report, outcome: row.status === 'DUPLICATE_FILE' ? 'DUPLICATE_FILE' : 'FILE_REJECTED', reason_code: row.reason_code, ack_path: ack, moved_to: moved };
 }
 

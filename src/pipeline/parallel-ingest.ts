@@ -59,6 +59,8 @@ export interface ParallelRun {
   threads: number;
   /** Files prepared ahead of the commits, at most. */
   lookahead: number;
+  /** Files being prepared at once, at most (1: one after the other). */
+  preparing: number;
   /** An entry ignored, at the position of its file in the run. */
   onIgnored: (index: number, entry: IgnoredEntry) => void;
   /** Each file's report, in the run's order. */
@@ -74,6 +76,9 @@ interface Slot {
   file: InboxFile;
   entry: InboxEntry | null;
   sha256: string | null;
+  /** Settles once `sha256` is known, or once the preparation ended without one. */
+  hashed: Promise<void>;
+  setHashed: () => void;
   ready: Promise<Ready>;
   judging: Promise<Judged> | null;
   done: Promise<void>;
@@ -91,8 +96,26 @@ async function answersHold(judged: Judged, job: JudgeJob, book: BookState): Prom
   return true;
 }
 
+/** Claim removals of finished files in flight, at most (each waits for the file system's journal). */
+const REMOVALS_IN_FLIGHT = 16;
+
 export async function ingestFilesInParallel(run: ParallelRun): Promise<void> {
-  const { env, files } = run;
+  const { files } = run;
+  // A finished file's claim is removed while the next files commit (FileEnv.unclaimLater); a
+  // removal that fails stops the run at the next commit, as a storage fault.
+  const removals = new Set<Promise<void>>();
+  let removalFault: { error: unknown } | null = null;
+  const env: FileEnv = {
+    ...run.env,
+    unclaimLater: (removal) => {
+      const tracked: Promise<void> = removal.then(() => undefined, (error: unknown) => void (removalFault ??= { error })).finally(() => removals.delete(tracked));
+      removals.add(tracked);
+    },
+  };
+  const removalsSettled = async (atMost: number) => {
+    while (removals.size > atMost) await Promise.race(removals);
+    if (removalFault) throw removalFault.error;
+  };
   const pool = new JudgePool({ offering: env.offering, participants: env.participants, workDir: env.workDir, limits: env.limits }, run.threads);
   const slots: Slot[] = [];
   let completed = 0;
@@ -108,15 +131,26 @@ export async function ingestFilesInParallel(run: ParallelRun): Promise<void> {
 
   const sameBytesBefore = async (slot: Slot, sha256: string) => {
     slot.sha256 = sha256;
+    slot.setHashed();
     // Only the files not yet committed (from the committer's position on) can change the answer.
+    // An earlier file of the folder still being prepared is waited for until its hash is known.
     for (let i = committedUpTo; i < slots.length; i++) {
       const s = slots[i]!;
       if (s.index >= slot.index) break;
-      if (!s.finished && s.sha256 === sha256 && s.file.folder === slot.file.folder) await s.done;
+      if (s.finished || s.file.folder !== slot.file.folder) continue;
+      await s.hashed;
+      if (!s.finished && s.sha256 === sha256) await s.done;
     }
   };
 
   const prepareOne = async (slot: Slot): Promise<Ready> => {
+    try {
+      return await prepareEntry(slot);
+    } finally {
+      slot.setHashed();
+    }
+  };
+  const prepareEntry = async (slot: Slot): Promise<Ready> => {
     const opened = await openInboxEntry(slot.file);
     if (!opened.ok) {
       run.onIgnored(slot.index, opened.ignored);
@@ -131,20 +165,32 @@ export async function ingestFilesInParallel(run: ParallelRun): Promise<void> {
     return { kind: 'prepared', prepared };
   };
 
+  // Up to `preparing` files prepared at once: each preparation is a chain of small file-system
+  // calls (open, read and hash, the claim written and fsynced), waits more than it computes.
   const preparer = (async () => {
-    for (let i = 0; i < files.length && !stopping; i++) {
+    const inFlight = new Set<Promise<void>>();
+    let failed = false;
+    for (let i = 0; i < files.length && !stopping && !failed; i++) {
       while (slots.length - completed >= run.lookahead && !stopping) await preparerWaits();
       if (stopping) break;
       let finish: () => void = () => undefined;
       const done = new Promise<void>((r) => { finish = r; });
-      const slot: Slot = { index: i, file: files[i]!, entry: null, sha256: null, ready: Promise.resolve({ kind: 'ignored' }), judging: null, done, finish, finished: false };
+      let setHashed: () => void = () => undefined;
+      const hashed = new Promise<void>((r) => { setHashed = r; });
+      const slot: Slot = { index: i, file: files[i]!, entry: null, sha256: null, hashed, setHashed, ready: Promise.resolve({ kind: 'ignored' }), judging: null, done, finish, finished: false };
       slot.ready = prepareOne(slot).catch((error: unknown): Ready => ({ kind: 'failed', error }));
       slots.push(slot);
       wakeCommitter();
-      const r = await slot.ready;
-      // A fault other than an unstorable name stops the run at this file: nothing after it is touched.
-      if (r.kind === 'failed' && !run.isNameFault(r.error)) break;
+      const settled: Promise<void> = slot.ready.then((r) => {
+        inFlight.delete(settled);
+        // A fault other than an unstorable name stops the run at this file: no file after it is
+        // started (those already in preparation get their claims back when the committer stops).
+        if (r.kind === 'failed' && !run.isNameFault(r.error)) failed = true;
+      });
+      inFlight.add(settled);
+      while (inFlight.size >= run.preparing && !failed) await Promise.race(inFlight);
     }
+    await Promise.all(inFlight);
     preparedAll = true;
     wakeCommitter();
   })();
@@ -178,6 +224,7 @@ export async function ingestFilesInParallel(run: ParallelRun): Promise<void> {
       const slot = slots[k]!;
       const ready = await slot.ready;
       try {
+        await removalsSettled(REMOVALS_IN_FLIGHT);
         await commit(slot, ready);
       } catch (e) {
         if (!run.isNameFault(e)) throw e;
@@ -194,6 +241,7 @@ export async function ingestFilesInParallel(run: ParallelRun): Promise<void> {
         wakePreparer();
       }
     }
+    await removalsSettled(0);
   } catch (e) {
     // k has moved past the file the run stopped at (its entry is closed).
     const failed = slots[k - 1];
@@ -208,6 +256,7 @@ export async function ingestFilesInParallel(run: ParallelRun): Promise<void> {
     }
     throw asRunFault(failed, e);
   } finally {
+    await Promise.all(removals);
     await pool.close();
   }
 }
