@@ -5,14 +5,20 @@
  *      written;                                                     StoredLinesWriter.write
  *   2. the lines are fsynced and closed: durable before anything    StoredLinesWriter.finish
  *      can commit them
- *   3. renamed to `<sha256>.jsonl`, then the meta (the commit        commitStoredFile
- *      marker, with the lines' SHA-256 and `store_format`) is written atomically (temporary name,
- *      fsync, rename). The file counts from the meta's rename on.
+ *   3. the meta (the commit marker, with the lines' SHA-256 and       StoredLinesWriter.finish
+ *      `store_format`) written beside them under a temporary name
+ *      (created with the lines), and fsynced
+ *   4. the lines renamed to `<sha256>.jsonl`, then the meta to       commitStoredFile
+ *      `<sha256>.meta.json`. The file counts from the meta's rename on.
  *
- * Steps 1-2 may run in a worker thread (the parallel ingest); step 3 runs where the book's order
- * is kept (the main thread). A power cut can therefore never leave a marker committing lines
- * that are not on the disk. (The renames' own durability rests on the journal of the file system:
- * ext4 and XFS commit metadata changes in order, so the meta's fsync carries every earlier rename.)
+ * Steps 1-3 may run in a worker thread (the parallel ingest); step 4, two renames, runs where the
+ * book's order is kept (the main thread), so a commit waits for no fsync: the commits are the
+ * ingest's one chain that must run one file after another. A power cut can never leave a marker
+ * committing lines that are not on the disk: both files' bytes are fsynced before either rename.
+ * (The renames' own durability rests on the journal of the file system: ext4 and XFS commit
+ * metadata changes in order, so a meta's rename never survives without the lines' rename before
+ * it, nor an acknowledgement's rename without the commit before it. A power cut may undo the last
+ * commits whole; their claims are still there, and the next run judges those files again.)
  */
 import { promises as fs, renameSync } from 'node:fs';
 import type { StoredInstruction } from '../domain/types';
@@ -28,13 +34,26 @@ export interface PreparedStoredFile {
   file_sha256: string;
   tmp: string;
   jsonl_sha256: string;
+  /** The meta, fsynced under a temporary name, and its text (null: written at the commit). */
+  meta_tmp: string | null;
+  meta_text: string | null;
+}
+
+/** The meta's text as committed. */
+function metaText(meta: StoredFileMeta): string {
+  return JSON.stringify(meta, null, 2) + '\n';
+}
+
+/** The meta that commits `base` with lines of this hash. */
+function metaOf(base: StoredFileMetaBase, jsonl_sha256: string): StoredFileMeta {
+  return { ...base, jsonl_sha256, store_format: STORE_FORMAT };
 }
 
 /** What the caller knows of the file when it commits (the writer adds the hash and the format). */
 export type StoredFileMetaBase = Omit<StoredFileMeta, 'jsonl_sha256' | 'store_format'>;
 
 /** Test hook: the durable steps of the store, in the order they happen (fsync-order tests). */
-export type StoreOperation = { op: 'lines-synced' | 'lines-renamed' | 'meta-written'; file: string };
+export type StoreOperation = { op: 'lines-synced' | 'meta-synced' | 'lines-renamed' | 'meta-written'; file: string };
 const observers = new Set<(op: StoreOperation) => void>();
 /** Calls `listener` at every durable step of the store in this thread; returns the unsubscribe. */
 export function observeStoreOperations(listener: (op: StoreOperation) => void): () => void {
@@ -54,11 +73,12 @@ export class StoredLinesWriter {
     private readonly participantId: string,
     private readonly sha256: string,
     private readonly out: TempTextFile,
+    private readonly metaOut: TempTextFile,
   ) {}
 
   static open(work: string, participantId: string, sha256: string): StoredLinesWriter {
     const p = storedFilePaths(work, participantId, sha256);
-    return new StoredLinesWriter(participantId, sha256, TempTextFile.create(p.jsonl, true, true));
+    return new StoredLinesWriter(participantId, sha256, TempTextFile.create(p.jsonl, true, true), TempTextFile.create(p.meta, false, true));
   }
 
   write(si: StoredInstruction): void {
@@ -67,11 +87,29 @@ export class StoredLinesWriter {
     this.out.write(encodeStoredRow(si));
   }
 
-  /** fsync and close: the lines are durable (under their temporary name) when this resolves. */
-  async finish(): Promise<PreparedStoredFile> {
-    const jsonl_sha256 = await this.out.finish();
+  /**
+   * fsync and close: the lines, and the meta committing them as `base`, are durable (under their
+   * temporary names) when this resolves.
+   */
+  async finish(base: StoredFileMetaBase): Promise<PreparedStoredFile> {
+    let jsonl_sha256: string;
+    try {
+      jsonl_sha256 = await this.out.finish();
+    } catch (e) {
+      await this.metaOut.abort();
+      throw e;
+    }
     emit('lines-synced', this.out.tmp);
-    return { participant_id: this.participantId, file_sha256: this.sha256, tmp: this.out.tmp, jsonl_sha256 };
+    const meta_text = metaText(metaOf(base, jsonl_sha256));
+    try {
+      this.metaOut.write(meta_text);
+      await this.metaOut.finish();
+    } catch (e) {
+      await fs.rm(this.out.tmp, { force: true }).catch(() => undefined);
+      throw e;
+    }
+    emit('meta-synced', this.metaOut.tmp);
+    return { participant_id: this.participantId, file_sha256: this.sha256, tmp: this.out.tmp, jsonl_sha256, meta_tmp: this.metaOut.tmp, meta_text };
   }
 
   /** The constants every line shared, or null when no line was written; throws when lines of several files were mixed. */
@@ -80,12 +118,16 @@ export class StoredLinesWriter {
     return this.constants;
   }
 
-  abort(): Promise<void> {
-    return this.out.abort();
+  async abort(): Promise<void> {
+    await Promise.all([this.out.abort(), this.metaOut.abort()]);
   }
 }
 
-/** Renames the durable lines into place, then writes the meta (the commit marker). Returns the meta written. */
+/**
+ * Renames the durable lines into place, then the meta (the commit marker) prepared with them; a
+ * meta prepared for another base (never, from the judge) is discarded and written here
+ * atomically instead. Returns the meta committed.
+ */
 export async function commitStoredFile(work: string, prepared: PreparedStoredFile, base: StoredFileMetaBase): Promise<StoredFileMeta> {
   if (base.participant_id !== prepared.participant_id || base.file_sha256 !== prepared.file_sha256) {
     throw new InvariantError(`store: the meta of ${base.participant_id}/${base.file_sha256} cannot commit the lines of ${prepared.participant_id}/${prepared.file_sha256}`);
@@ -97,15 +139,25 @@ export async function commitStoredFile(work: string, prepared: PreparedStoredFil
     throw StorageError.wrap('write', p.jsonl, e);
   }
   emit('lines-renamed', p.jsonl);
-  const meta: StoredFileMeta = { ...base, jsonl_sha256: prepared.jsonl_sha256, store_format: STORE_FORMAT };
-  await writeSmallFileAtomic(p.meta, JSON.stringify(meta, null, 2) + '\n');
+  const meta = metaOf(base, prepared.jsonl_sha256);
+  const text = metaText(meta);
+  if (prepared.meta_tmp !== null && prepared.meta_text === text) {
+    try {
+      renameSync(prepared.meta_tmp, p.meta);
+    } catch (e) {
+      throw StorageError.wrap('write', p.meta, e);
+    }
+  } else {
+    if (prepared.meta_tmp !== null) await fs.rm(prepared.meta_tmp, { force: true }).catch(() => undefined);
+    await writeSmallFileAtomic(p.meta, text);
+  }
   emit('meta-written', p.meta);
   return meta;
 }
 
-/** Removes prepared lines that will not be committed (the file was rejected or closed out). */
+/** Removes prepared lines (and their meta) that will not be committed (the file was rejected or closed out). */
 export async function discardStoredFile(prepared: PreparedStoredFile): Promise<void> {
-  await fs.rm(prepared.tmp, { force: true }).catch(() => undefined);
+  await Promise.all([prepared.tmp, ...(prepared.meta_tmp !== null ? [prepared.meta_tmp] : [])].map((f) => fs.rm(f, { force: true }).catch(() => undefined)));
 }
 
 /** The writer of one file as the allocation tests and older callers use it: write, then commit or abort. */
@@ -132,7 +184,7 @@ export async function openStoredFileWriter(work: string, participantId: string, 
         await lines.abort();
         throw new InvariantError(`store: the instructions written do not belong to the file ${base.participant_id}/${base.file_sha256} (${base.file_name})`);
       }
-      return commitStoredFile(work, await lines.finish(), base);
+      return commitStoredFile(work, await lines.finish(base), base);
     },
     abort() {
       return lines.abort();

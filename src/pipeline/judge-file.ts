@@ -156,15 +156,15 @@ export async function judgeClaimedFile(source: JudgeSource, job: JudgeJob, confi
   const lines: StoredLinesWriter = writer;
   const ackFile: TempTextFile = ack;
   // Both durable before the commit (the lines before their marker, the ack before it is shown).
+  const meta: StoredFileMetaBase = { ...identity, file_name: job.fileName, file_sha256: sha256, records, accepted, rejected: rejectedCount };
   let store: PreparedStoredFile;
   try {
-    const finishing = Promise.all([lines.finish(), ackFile.finish()]);
+    const finishing = Promise.all([lines.finish(meta), ackFile.finish()]);
     onParsed?.();
     [store] = await finishing;
   } catch (e) {
     await discard();
     throw e;
   }
-  const meta: StoredFileMetaBase = { ...identity, file_name: job.fileName, file_sha256: sha256, records, accepted, rejected: rejectedCount };
   return { ...asked(), kind: 'accepted', meta, refs: [...detailCtx.refsInFile], store, ack: { tmp: ackFile.tmp, target: ackFile.target } };
 }

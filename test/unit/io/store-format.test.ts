@@ -1,16 +1,16 @@
 /**
  * Issue 9: the store's format 2 (rows without the file's constants), its round trip, a work folder
- * written in format 1 still read by every reader, and the order of durability: the lines are
- * fsynced before the meta that commits them exists.
+ * written in format 1 still read by every reader, and the order of durability: the lines and
+ * the meta are fsynced before either is renamed into place, the lines first.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import type { StoredInstruction } from '../../../src/domain/types';
 import { checkStore, listStoredFiles, openStoredFileWriter, readStoredFileMeta, readStoredInstructions, streamStoredFileBatches } from '../../../src/io/store';
-import { observeStoreOperations, StoreOperation } from '../../../src/io/store-writer';
+import { commitStoredFile, discardStoredFile, observeStoreOperations, StoredLinesWriter, StoreOperation } from '../../../src/io/store-writer';
 import { decodeStoredLines, decodeStoredLinesTransient, decodeStoredRow, encodeStoredRow, storedLines } from '../../../src/io/stored-row';
 import { StoreBookState } from '../../../src/pipeline/book-state';
 import { ingestInbox } from '../../../src/pipeline/ingest';
@@ -134,7 +134,7 @@ describe('a work folder written in format 1 (before issue 9)', () => {
 });
 
 describe('durability order', () => {
-  it('each file: lines fsynced, renamed into place, then the meta; the meta never exists before its lines', async () => {
+  it('each file: lines and meta fsynced under temporary names, the lines renamed into place, then the meta; the meta never exists before its lines', async () => {
     const inbox = path.join(tmp, 'inbox');
     for (const [p, f] of [['BRK001', 'a.csv'], ['BRK001', 'b.csv'], ['BRK002', 'c.csv']] as const) {
       mkdirSync(path.join(inbox, p), { recursive: true });
@@ -157,9 +157,36 @@ describe('durability order', () => {
     expect(shas).toHaveLength(3);
     for (const sha of shas) {
       const mine = ops.filter((o) => o.file === sha);
-      expect(mine.map((o) => o.op)).toEqual(['lines-synced', 'lines-renamed', 'meta-written']);
-      expect(mine.map((o) => o.metaExisted)).toEqual([false, false, true]);
-      expect(mine.map((o) => o.linesInPlace)).toEqual([false, true, true]);
+      expect(mine.map((o) => o.op)).toEqual(['lines-synced', 'meta-synced', 'lines-renamed', 'meta-written']);
+      expect(mine.map((o) => o.metaExisted)).toEqual([false, false, false, true]);
+      expect(mine.map((o) => o.linesInPlace)).toEqual([false, false, true, true]);
     }
+    // Nothing left under a temporary name.
+    const store = path.join(tmp, 'work', 'store', 'files');
+    const names = readdirSync(store).flatMap((p) => readdirSync(path.join(store, p)));
+    expect(names.filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(names.filter((n) => n.endsWith('.meta.json'))).toHaveLength(3);
+  });
+
+  it('a meta prepared for other counts than the commit names is discarded and the right one written', async () => {
+    const lines = StoredLinesWriter.open(tmp, 'BRK001', SHA);
+    lines.write(instruction(0));
+    const base = { participant_id: 'BRK001', channel: 'CLEARING' as const, file_seq: 3, file_sha256: SHA, file_name: 'day1.csv', records: 1, accepted: 1, rejected: 0 };
+    const prepared = await lines.finish({ ...base, accepted: 0, rejected: 1 });
+    expect(existsSync(prepared.meta_tmp!)).toBe(true);
+    const meta = await commitStoredFile(tmp, prepared, base);
+    expect(meta).toMatchObject({ accepted: 1, rejected: 0, store_format: 2 });
+    expect(await readStoredFileMeta(tmp, 'BRK001', SHA)).toEqual(meta);
+    expect(existsSync(prepared.meta_tmp!)).toBe(false);
+    expect(readdirSync(path.join(tmp, 'store', 'files', 'BRK001')).sort()).toEqual([`${SHA}.jsonl`, `${SHA}.meta.json`]);
+  });
+
+  it('prepared lines and meta discarded: nothing of the file is left', async () => {
+    const lines = StoredLinesWriter.open(tmp, 'BRK001', SHA);
+    lines.write(instruction(0));
+    const prepared = await lines.finish({ participant_id: 'BRK001', channel: 'CLEARING', file_seq: 3, file_sha256: SHA, file_name: 'day1.csv', records: 1, accepted: 1, rejected: 0 });
+    expect(readdirSync(path.join(tmp, 'store', 'files', 'BRK001'))).toHaveLength(2);
+    await discardStoredFile(prepared);
+    expect(readdirSync(path.join(tmp, 'store', 'files', 'BRK001'))).toEqual([]);
   });
 });
