@@ -223,8 +223,9 @@ export async function ingestFilesInParallel(run: ParallelRun): Promise<void> {
       if (k >= slots.length) break;
       const slot = slots[k]!;
       const ready = await slot.ready;
+      // Outside the file's own faults: a removal that failed is an earlier file's, and stops the run.
+      await removalsSettled(REMOVALS_IN_FLIGHT);
       try {
-        await removalsSettled(REMOVALS_IN_FLIGHT);
         await commit(slot, ready);
       } catch (e) {
         if (!run.isNameFault(e)) throw e;
