@@ -63,8 +63,11 @@ export async function removeClaim(work: string, folder: string, fileName: string
   try {
     // Through the thread pool: the unlink of a file fsynced moments ago waits for the file
     // system's journal (1-2 ms a claim measured on ext4), which the main thread should not.
-    await fs.rm(file, { force: true });
+    // An unlink, not fs.rm: rm checks the path with two lstat calls first (0.3 s of the main
+    // thread's time in a 1M ingest); a claim is a regular file or nothing.
+    await fs.unlink(file);
   } catch (e) {
+    if (systemErrorCode(e) === 'ENOENT') return;
     throw StorageError.wrap('remove the claim', file, e);
   }
 }
