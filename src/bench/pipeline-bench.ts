@@ -385,6 +385,10 @@ async function bench(): Promise<void> {
     generated = `generated in ${g.seconds.toFixed(1)} s`;
   }
   const input = folderBytes(inbox);
+  // Every step's folder is kept until the end: on an ext4 without a journal (this kind of machine's
+  // disk), for 30 s after a file is removed its inode is skipped, one check at a time, by every file
+  // created in its group, so removing the last step's thousands of files just before a step charged
+  // it seconds of system time (docs/performance.md, "Removed files and the next step").
   const runs = path.join(o.dir, `runs-${process.pid}`);
   rmSync(runs, { recursive: true, force: true });
   const copyInbox = (name: string) => {
@@ -421,7 +425,6 @@ async function bench(): Promise<void> {
       await step('ingest', [BIN, 'ingest', ...common, '--inbox', ingestInbox, '--work', work]);
       storeBytes = folderBytes(path.join(work, 'store')).bytes;
       if (o.steps.has('allocate')) await step('allocate', [BIN, 'allocate', ...common, '--work', work, ...allocation]);
-      rmSync(path.join(runs, 'ingest'), { recursive: true, force: true });
     }
     if (o.steps.has('run')) {
       const runInbox = copyInbox('run');
@@ -433,7 +436,6 @@ async function bench(): Promise<void> {
         reference = { files: manifestFiles(text), from: 'the run step\'s' };
         writeFileSync(keptReference, text);
       }
-      rmSync(path.join(runs, 'run'), { recursive: true, force: true });
     } else if (existsSync(keptReference)) {
       reference = { files: manifestFiles(readFileSync(keptReference, 'utf8')), from: `the run of an earlier bench (${RUN_MANIFEST} in the book's folder)` };
     }
@@ -459,7 +461,6 @@ async function bench(): Promise<void> {
       } catch (e) {
         rows.push(failedRow(mode.row, e));
       }
-      rmSync(path.join(runs, mode.step), { recursive: true, force: true });
     }
   } finally {
     endChildren();
