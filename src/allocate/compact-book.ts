@@ -155,17 +155,46 @@ export class CompactBookBuilder {
   private readonly ids = new GrowingIds();
   private readonly reasonIndex = new Map<string, number>([['', 0]]);
   private n = 0;
+  private growable = false;
 
   /**
    * `capacity`: the number of instructions the store's metas announce (`announced`, named in the
    * error, when this builder reads a part of the store).
    */
-  constructor(private readonly capacity: number, private readonly announced: number = capacity) {
+  constructor(private capacity: number, private readonly announced: number = capacity) {
     this.book = {
       count: 0, files: [], file: new Uint32Array(capacity), line: new Float64Array(capacity), refs: new Array<string>(capacity),
       shares: new Float64Array(capacity), paid: new Float64Array(capacity), bigPaid: new Map(), rejected: new Uint8Array(capacity),
       reason: new Uint16Array(capacity), reasons: [''], manual: [],
     };
+  }
+
+  /**
+   * A builder whose capacity grows as instructions are added: a file's part built while the file
+   * is read (the judge, judge-file.ts), its count not known before its trailer.
+   */
+  static growing(): CompactBookBuilder {
+    const b = new CompactBookBuilder(64);
+    b.growable = true;
+    return b;
+  }
+
+  private grow(): void {
+    const b = this.book;
+    const capacity = this.capacity * 2;
+    const more = <T extends Uint32Array | Float64Array | Uint8Array | Uint16Array>(a: T, make: (n: number) => T): T => {
+      const bigger = make(capacity);
+      bigger.set(a);
+      return bigger;
+    };
+    b.file = more(b.file, (k) => new Uint32Array(k));
+    b.line = more(b.line, (k) => new Float64Array(k));
+    b.shares = more(b.shares, (k) => new Float64Array(k));
+    b.paid = more(b.paid, (k) => new Float64Array(k));
+    b.rejected = more(b.rejected, (k) => new Uint8Array(k));
+    b.reason = more(b.reason, (k) => new Uint16Array(k));
+    b.refs.length = capacity;
+    this.capacity = capacity;
   }
 
   addFile(f: CompactFile): number {
@@ -179,7 +208,10 @@ export class CompactBookBuilder {
 
   add(fileIndex: number, r: CompactInput): void {
     const i = this.n;
-    if (i >= this.capacity) throw new StorageError(`the store holds more instructions than its metas count (${this.announced})`);
+    if (i >= this.capacity) {
+      if (!this.growable) throw new StorageError(`the store holds more instructions than its metas count (${this.announced})`);
+      this.grow();
+    }
     const b = this.book;
     const f = b.files[fileIndex]!;
     b.file[i] = fileIndex;

@@ -32,6 +32,7 @@ import { listStoredFiles } from '../io/store';
 import { allocationDir, archiveOutputFolder, readOutputFolder } from '../io/outputs';
 import { FileSinks } from '../io/output-sinks';
 import { compactQuantities } from '../allocate/compact-allocation';
+import { IngestedBook } from './ingested-book';
 import { AllocationProgress, BookDerivation, deriveAllocation, deriveLapse, readCompactBook, StoredBook, writeAllocationFiles } from './allocation-files';
 import { ingestInbox, IngestReport } from './ingest';
 import type { FileReport } from './ingest-report';
@@ -102,6 +103,8 @@ export interface OutcomeOptions {
   arrivals?: 'ingest' | 'ingested';
   /** Where the allocation is, for a progress line (cli/progress.ts). */
   progress?: AllocationProgress;
+  /** `run`: the book as its ingest kept it (ingested-book.ts), read instead of the store when it is the store's. */
+  ingested?: IngestedBook;
 }
 
 const storeFingerprint = async (work: string) => (await listStoredFiles(work)).map((m) => `${m.participant_id}/${m.file_sha256}`).join('\n');
@@ -129,7 +132,7 @@ async function planAndClose<T>(
   let closed: AllocateReport['closed'] = null;
   const before = await storeFingerprint(work);
   if (planned.kind === 'close-first') {
-    outputs = derive(await readCompactBook(work, o.progress));
+    outputs = derive(await readCompactBook(work, o.progress, undefined, o.ingested));
     l = await closeBook(work, l, o.actor);
     const c = viewOf(l).closed!;
     closed = { at: c.at, arrivals: c.arrivals.length, ingest: [] };
@@ -138,7 +141,7 @@ async function planAndClose<T>(
   if (planned.kind === 'already') return { plan: planned, l, closed, outputs: null };
   const ingest = o.arrivals === 'ingested' ? await requireArrivalsIngested(l) : await ingestArrivals(work, l, { offering, registry }, o.actor);
   if (closed) closed.ingest = ingest;
-  if (outputs === null || (await storeFingerprint(work)) !== before) outputs = derive(await readCompactBook(work, o.progress));
+  if (outputs === null || (await storeFingerprint(work)) !== before) outputs = derive(await readCompactBook(work, o.progress, undefined, o.ingested));
   return { plan: planned, l, closed, outputs };
 }
 
@@ -244,10 +247,12 @@ export async function runBook(
   inboxDir: string, work: string, p: AllocationParameters, o: OutcomeOptions & { onIngestFile?: (r: FileReport) => void },
 ): Promise<{ ingest: IngestReport; allocation: AllocateReport }> {
   await recordInbox(work, await loadBook(work, p.offering, o.actor, true), inboxDir, o.actor);
+  // The book as ingested: the allocation reads it instead of the store when nothing else is stored.
+  const ingested = new IngestedBook();
   const ingest = await ingestInbox({
-    offering: p.offering, participants: p.registry, inboxDir, workDir: work, closeLists: true,
+    offering: p.offering, participants: p.registry, inboxDir, workDir: work, closeLists: true, ingested,
     ...(o.actor.logger ? { logger: o.actor.logger } : {}), ...(o.onIngestFile ? { onProgress: o.onIngestFile } : {}),
   });
-  const allocation = await allocateBook(work, p, o);
+  const allocation = await allocateBook(work, p, { ...o, ingested });
   return { ingest, allocation };
 }

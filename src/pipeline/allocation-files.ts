@@ -46,6 +46,7 @@ import { neutraliseCell } from '../refund/spreadsheet-safe';
 import { buildSummary, renderSummary, Summary } from '../refund/summary';
 import { formatCsvRecord } from '../treasury/csv-record';
 import type { AllocationParameters } from './allocation-parameters';
+import type { IngestedBook } from './ingested-book';
 
 /** Pass 1's result: the committed files (in store order) and the compact book. */
 export interface StoredBook {
@@ -77,10 +78,18 @@ export function readSplitPoint(metas: readonly StoredFileMeta[]): number {
  * Pass 1: the compact book of every committed file (each file's bytes checked against its meta).
  * From 100,000 instructions (or with `threads` 1) the second half of the files is read on a worker
  * thread (compact-book-worker.ts) into a part appended after the first: the same book.
+ * `ingested`: the parts `run`'s ingest kept, used instead of the store when they are exactly its
+ * files (then released).
  */
-export async function readCompactBook(work: string, progress?: AllocationProgress, threads?: number): Promise<StoredBook> {
+export async function readCompactBook(work: string, progress?: AllocationProgress, threads?: number, ingested?: IngestedBook): Promise<StoredBook> {
   const metas = await listStoredFiles(work);
   const total = metas.reduce((n, m) => n + m.records, 0);
+  // `run`: the book as this process ingested it, when it is exactly the store's (ingested-book.ts).
+  const asIngested = ingested?.bookOf(metas) ?? null;
+  if (asIngested) {
+    progress?.('drawing and settling', total, total);
+    return { metas, book: asIngested };
+  }
   const builder = new CompactBookBuilder(total);
   const split = (threads ?? (total >= READ_SPLIT_MIN_INSTRUCTIONS ? 1 : 0)) > 0 ? readSplitPoint(metas) : metas.length;
   const other = split < metas.length ? readOnThread(work, metas.slice(split), total) : null;

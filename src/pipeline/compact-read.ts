@@ -7,6 +7,7 @@ import { CompactBookBuilder, CompactInput } from '../allocate/compact-book';
 import { storeFormatOf, streamStoreLines, StoredFileMeta } from '../io/store';
 import { storedFilePaths } from '../io/store-layout';
 import { decodeStoredLines, decodeStoredRow, parseJsonLines } from '../io/stored-row';
+import type { StoredInstruction } from '../domain/types';
 
 /** Every instruction of `metas` (whole files, in store order) added to `builder`. */
 export async function readStoredFiles(work: string, metas: readonly StoredFileMeta[], builder: CompactBookBuilder, progress?: (done: number) => void): Promise<void> {
@@ -39,5 +40,24 @@ function compactInputOf(row: unknown, where: string): CompactInput {
     line: r[0] as number, instruction_ref: r[1] as string, applicant_ids: r[3] as string[], applicant_name: r[4] as string, shares: r[6] as number | null,
     amount_paid_text: r[7] as string, amount_paid: r[8] as string | null, refund_account: r[10] as string,
     status: r[12] === null ? 'ACCEPTED' : 'REJECTED', reason_code: r[12] as string | null,
+  };
+}
+
+/** A number as it reads back from the store's JSON (no -0, NaN or infinity there: null). */
+function asStored(value: number | null): number | null {
+  if (value === null || !Number.isFinite(value)) return null;
+  return value === 0 ? 0 : value;
+}
+
+/**
+ * What pass 1 would read of `si` once stored (compactInputOf of its format-2 row, whose texts
+ * JSON gives back exactly): the judge builds a file's part of the book from it while it writes
+ * the row (judge-file.ts, `run`), so that the allocation need not read the store back.
+ */
+export function compactInputOfInstruction(si: StoredInstruction): CompactInput {
+  return {
+    line: asStored(si.line) as number, instruction_ref: si.instruction_ref, applicant_ids: si.applicant_ids, applicant_name: si.applicant_name, shares: asStored(si.shares),
+    amount_paid_text: si.amount_paid_text, amount_paid: si.amount_paid, refund_account: si.refund_account,
+    status: si.reason_code === null ? 'ACCEPTED' : 'REJECTED', reason_code: si.reason_code,
   };
 }

@@ -50,7 +50,8 @@ import { commitStoredFile, discardStoredFile } from '../io/store-writer';
 import type { BookState } from './book-state';
 import type { BookGate } from './book';
 import type { FileReport } from './ingest-report';
-import { Judged, judgeClaimedFile, JudgeJob } from './judge-file';
+import { Judged, judgeClaimedFile, JudgeConfig, JudgeJob } from './judge-file';
+import type { IngestedBook } from './ingested-book';
 
 export interface FileEnv {
   offering: Offering;
@@ -75,6 +76,11 @@ export interface FileEnv {
    * before the removal changes nothing. The parallel run passes it; one file at a time waits.
    */
   unclaimLater?: (removal: Promise<void>) => void;
+  /**
+   * Given, each accepted file is judged with its part of the compact book (JudgeConfig
+   * `compactParts`), kept here once the file is committed: the book of `run`'s allocation.
+   */
+  ingested?: IngestedBook;
   /** Test hook: called after the hash and the claim, before the file is read again and parsed. */
   beforeParse?: (file: InboxFile) => Promise<void> | void;
   /** Test hook: called after the store commit, before the ack and the move (simulated crash). */
@@ -189,10 +195,15 @@ export async function withClaim<T>(entry: InboxEntry, env: FileEnv, sha256: stri
   }
 }
 
+/** What a judge is given of the run's environment (plain data: it crosses to a worker thread). */
+export function judgeConfigOf(env: FileEnv): JudgeConfig {
+  return { offering: env.offering, participants: env.participants, workDir: env.workDir, limits: env.limits, compactParts: env.ingested !== undefined };
+}
+
 /** Judges a claimed file here, on the participant's book as it is now. */
 export async function judgeHere(entry: InboxEntry, env: FileEnv, job: JudgeJob): Promise<Judged> {
   const refsBefore = await env.book.usedRefs(job.folder);
-  return judgeClaimedFile(entry.chunksHashed(), job, env, {
+  return judgeClaimedFile(entry.chunksHashed(), job, judgeConfigOf(env), {
     refUsedBefore: (ref) => refsBefore.has(ref),
     fileSeqAccepted: (seq) => env.book.isFileSeqAccepted(job.folder, seq),
   });
@@ -251,6 +262,7 @@ export async function completeFile(entry: InboxEntry, env: FileEnv, job: JudgeJo
   try {
     meta = await commitStoredFile(env.workDir, judged.store, judged.meta);
     await env.book.recordAcceptedFile(meta, judged.refs);
+    if (judged.part) env.ingested?.add(meta, judged.part);
     await env.onStep?.('committed', file);
     await env.afterCommit?.(file);
   } catch (e) {

@@ -26,6 +26,7 @@ import { BookGate, bookGate } from './book';
 import { FileEnv, ingestFile } from './ingest-file';
 import { FileReport, IngestReport, summarise } from './ingest-report';
 import { ingestFilesInParallel } from './parallel-ingest';
+import type { IngestedBook } from './ingested-book';
 
 export type { FileReport, IngestReport } from './ingest-report';
 export { formatFileProgress, formatIgnored, formatTotals } from './ingest-report';
@@ -51,6 +52,11 @@ export interface IngestOptions {
    * @defaultValue defaultJudgeThreads() when the inbox holds at least 32 files, else 0
    */
   threads?: number;
+  /**
+   * Given, every file committed leaves its part of the compact book here (pipeline/ingested-book.ts):
+   * `run` allocates from it without reading the store back. @defaultValue none
+   */
+  ingested?: IngestedBook;
   /** Cross-file state; defaults to the book committed in `<work>/store`, read as needed (book-state.ts StoreBookState). */
   bookState?: BookState;
   /** The book's lifecycle; defaults to the record in `<work>/lifecycle.json` (pipeline/book.ts). */
@@ -120,6 +126,7 @@ export async function ingestInbox(options: IngestOptions): Promise<IngestReport>
     ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
     ...(options.beforeParse ? { beforeParse: options.beforeParse } : {}),
     ...(options.onStep ? { onStep: options.onStep } : {}),
+    ...(options.ingested ? { ingested: options.ingested } : {}),
   };
   const reports: FileReport[] = [];
   const reportFile = (report: FileReport) => {

@@ -32,6 +32,9 @@ import { ackHeaderLine, ackLines, ackRowOf, AckRow } from '../validate/ack-rows'
 import { createAckTempFile, PreparedAck } from '../io/ack-file';
 import type { TempTextFile } from '../io/temp-file';
 import { PreparedStoredFile, StoredFileMetaBase, StoredLinesWriter } from '../io/store-writer';
+import { CompactBookBuilder } from '../allocate/compact-book';
+import { packPart, PackedPart } from './ingested-book';
+import { compactInputOfInstruction } from './compact-read';
 
 /** The participant's book as the judge asks it. */
 export interface JudgeState {
@@ -45,6 +48,11 @@ export interface JudgeConfig {
   participants: ParticipantRegistry;
   workDir: string;
   limits: IngestLimits;
+  /**
+   * Each accepted file's part of the compact book built as its rows are written (`part`), for an
+   * allocation in the same process (`run`: pipeline/ingested-book.ts). @defaultValue false
+   */
+  compactParts?: boolean;
 }
 
 /** One claimed file (plain data). */
@@ -73,7 +81,7 @@ export type Judged =
   | (Asked & { kind: 'incomplete' })
   | (Asked & { kind: 'rejected'; rejection: Rejection })
   | (Asked & { kind: 'fault'; name: string; message: string; refs: string[] })
-  | (Asked & { kind: 'accepted'; meta: StoredFileMetaBase; refs: string[]; store: PreparedStoredFile; ack: PreparedAck });
+  | (Asked & { kind: 'accepted'; meta: StoredFileMetaBase; refs: string[]; store: PreparedStoredFile; ack: PreparedAck; part?: PackedPart });
 
 /** Ack rows rendered per csv-stringify call. */
 const ACK_BATCH_ROWS = 1024;
@@ -85,6 +93,7 @@ export async function judgeClaimedFile(source: JudgeSource, job: JudgeJob, confi
   let fileSeqAsked: number | null = null;
   let detailCtx: DetailContext | null = null;
   let writer: StoredLinesWriter | null = null;
+  let compact: CompactBookBuilder | null = null;
   let ack: TempTextFile | null = null;
   let ackRows: AckRow[] = [];
   let identity: { participant_id: string; channel: Channel; file_seq: number } | null = null;
@@ -111,6 +120,10 @@ export async function judgeClaimedFile(source: JudgeSource, job: JudgeJob, confi
           detailCtx = createDetailContext(config.offering, channel, state.refUsedBefore);
           identity = { participant_id: who.participant.participant_id, channel, file_seq: ev.header.file_seq };
           writer = StoredLinesWriter.open(config.workDir, identity.participant_id, sha256);
+          if (config.compactParts) {
+            compact = CompactBookBuilder.growing();
+            compact.addFile({ participant_id: identity.participant_id, channel, file_seq: identity.file_seq });
+          }
           ack = createAckTempFile(config.workDir, folder, job.fileName);
           ack.write(ackHeaderLine());
         }
@@ -125,6 +138,7 @@ export async function judgeClaimedFile(source: JudgeSource, job: JudgeJob, confi
         storedIdentity ??= { ...identity, file_sha256: sha256, file_name: job.fileName };
         const si = toStoredInstruction(v, storedIdentity);
         writer.write(si);
+        compact?.add(0, compactInputOfInstruction(si));
         ackRows.push(ackRowOf(si));
         if (ackRows.length >= ACK_BATCH_ROWS) {
           ack.write(ackLines(ackRows));
@@ -166,5 +180,5 @@ export async function judgeClaimedFile(source: JudgeSource, job: JudgeJob, confi
     await discard();
     throw e;
   }
-  return { ...asked(), kind: 'accepted', meta, refs: [...detailCtx.refsInFile], store, ack: { tmp: ackFile.tmp, target: ackFile.target } };
+  return { ...asked(), kind: 'accepted', meta, refs: [...detailCtx.refsInFile], store, ack: { tmp: ackFile.tmp, target: ackFile.target }, ...(compact ? { part: packPart(compact.part()) } : {}) };
 }

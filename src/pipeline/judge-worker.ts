@@ -15,6 +15,7 @@ import { isStorageFault, StorageError } from '../domain/errors';
 import { descriptorChunks } from '../io/inbox-entry';
 import { judgeClaimedFile, JudgeConfig, JudgeState } from './judge-file';
 import type { JudgeReply, JudgeRequest } from './judge-pool';
+import { transferablesOf } from './ingested-book';
 
 const config = (workerData as { config: JudgeConfig }).config;
 const port = parentPort!;
@@ -53,6 +54,7 @@ port.on('message', (request: JudgeRequest) => {
       reply = failure(id, e);
     }
     parsed();
-    port.postMessage(reply);
+    // A part of the book (`run`) hands its buffers over rather than copying them.
+    port.postMessage(reply, reply.kind === 'judged' && reply.judged.kind === 'accepted' && reply.judged.part ? transferablesOf(reply.judged.part) : []);
   });
 });

@@ -48,7 +48,7 @@ import { InvariantError, StorageError } from '../domain/errors';
 import { POISON_ATTEMPTS } from '../io/claims';
 import type { BookState } from './book-state';
 import type { FileReport } from './ingest-report';
-import { completeFile, discardJudged, FileEnv, judgeHere, Prepared, prepareFile, releaseClaim, withClaim } from './ingest-file';
+import { completeFile, discardJudged, FileEnv, judgeConfigOf, judgeHere, Prepared, prepareFile, releaseClaim, withClaim } from './ingest-file';
 import type { Judged, JudgeJob } from './judge-file';
 import { JudgePool, JudgeThreadStopped } from './judge-pool';
 
@@ -116,7 +116,7 @@ export async function ingestFilesInParallel(run: ParallelRun): Promise<void> {
     while (removals.size > atMost) await Promise.race(removals);
     if (removalFault) throw removalFault.error;
   };
-  const pool = new JudgePool({ offering: env.offering, participants: env.participants, workDir: env.workDir, limits: env.limits }, run.threads);
+  const pool = new JudgePool(judgeConfigOf(env), run.threads);
   const slots: Slot[] = [];
   let completed = 0;
   /** Slots before this one are finished (the committer's position). */
