@@ -10,7 +10,7 @@
  * the files of every other participant are still processed (the poison-file guard). A storage
  * fault is not the file's doing: its claim is removed before the fault is reported.
  */
-import { promises as fs, readFileSync } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { StorageError, systemErrorCode } from '../domain/errors';
 import { writeSmallFileAtomic } from './atomic-write';
@@ -44,6 +44,9 @@ export async function readClaim(work: string, folder: string, fileName: string):
   let text: string;
   try {
     // Synchronously: a claim is a line, and most files have none (one system call, no hand-off).
+    // Asked first whether it exists: a missing file read throws, and building that error cost
+    // about 0.1 ms a file on the main thread (issue 9).
+    if (!existsSync(file)) return null;
     text = readFileSync(file, 'utf8');
   } catch (e) {
     if (systemErrorCode(e) === 'ENOENT') return null;

@@ -18,7 +18,8 @@
  * The one window left is between the last inode check and the unlink of the source name (a few
  * microseconds): a participant replacing its file in exactly that window loses the replacement.
  */
-import { constants as fsConstants, linkSync, lstatSync, promises as fs, readSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, linkSync, lstatSync, openSync, promises as fs, read, readSync, statSync, unlinkSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { createHash, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { StorageError, systemErrorCode } from '../domain/errors';
@@ -32,19 +33,23 @@ export type OpenedEntry = { ok: true; entry: InboxEntry } | { ok: false; ignored
 
 const ignore = (file: InboxFile, reason: string): OpenedEntry => ({ ok: false, ignored: { entry: `${file.folder}/${file.name}`, reason } });
 
-/** Opens a scanned file for reading, or says why it is ignored this time. */
+/**
+ * Opens a scanned file for reading, or says why it is ignored this time. The calls are tiny and
+ * made synchronously (an open, two fstats, a close: microseconds on a local file system, where a
+ * hand-off to the thread pool and back costs more, issue 9).
+ */
 export async function openInboxEntry(file: InboxFile): Promise<OpenedEntry> {
   const folderPath = path.dirname(file.path);
-  const dir = await openFolder(folderPath);
-  if (!dir) return ignore(file, 'participant folder replaced after the inbox was scanned');
-  let handle: fs.FileHandle | null = null;
+  const dir = openFolder(folderPath);
+  if (dir === null) return ignore(file, 'participant folder replaced after the inbox was scanned');
+  let fd: number | null = null;
   let opened: InboxEntry | null = null;
   try {
-    const dst = await dir.stat({ bigint: true });
+    const dst = fstatOf(dir, folderPath);
     if (dst.dev !== file.folderDev || dst.ino !== file.folderIno) return ignore(file, 'participant folder replaced after the inbox was scanned');
-    const base = await folderViaDescriptor(dir, folderPath);
+    const base = folderViaDescriptor(dir, folderPath);
     try {
-      handle = await fs.open(path.join(base, file.name), fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
+      fd = openSync(path.join(base, file.name), fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
     } catch (e) {
       const code = systemErrorCode(e);
       if (code === 'ELOOP') return ignore(file, 'symbolic link (replaced after the inbox was scanned)');
@@ -52,25 +57,45 @@ export async function openInboxEntry(file: InboxFile): Promise<OpenedEntry> {
       if (code === 'ENXIO' || code === 'EACCES' || code === 'EPERM' || code === 'EISDIR') return ignore(file, `cannot be opened for reading (${code})`);
       throw StorageError.wrap('open', file.path, e);
     }
-    const st = await handle.stat({ bigint: true });
+    const st = fstatOf(fd, file.path);
     if (!st.isFile()) return ignore(file, 'not a regular file (replaced after the inbox was scanned)');
     if (st.dev !== file.dev || st.ino !== file.ino) return ignore(file, 'replaced after the inbox was scanned (taken on the next run)');
-    opened = new InboxEntry(file, dir, handle, base, Number(st.size));
+    opened = new InboxEntry(file, dir, fd, base, Number(st.size));
     return { ok: true, entry: opened };
   } finally {
     // On success the entry owns both descriptors (its moves go through the folder's).
     if (!opened) {
-      await handle?.close().catch(() => undefined);
-      await dir.close().catch(() => undefined);
+      if (fd !== null) closeQuietly(fd);
+      closeQuietly(dir);
     }
   }
 }
 
+function fstatOf(fd: number, where: string) {
+  try {
+    return fstatSync(fd, { bigint: true });
+  } catch (e) {
+    throw StorageError.wrap('inspect', where, e);
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Closing a descriptor only read from loses nothing.
+  }
+}
+
+const readAt = promisify(read);
+
 export class InboxEntry {
   constructor(
     readonly file: InboxFile,
-    private readonly dir: fs.FileHandle,
-    private readonly handle: fs.FileHandle,
+    /** The participant folder's descriptor. */
+    private readonly dir: number,
+    /** The file's descriptor (read-only). */
+    private readonly fd: number,
     /** The folder as reached through its descriptor. */
     private readonly base: string,
     /** Size in bytes when opened (the file may still grow). */
@@ -82,7 +107,7 @@ export class InboxEntry {
    * through it (descriptorChunks) while the entry stays open. Only this descriptor is ever read.
    */
   get descriptor(): number {
-    return this.handle.fd;
+    return this.fd;
   }
 
   private get source(): string {
@@ -95,7 +120,7 @@ export class InboxEntry {
       const buffer = Buffer.allocUnsafe(chunkBytes);
       let bytesRead: number;
       try {
-        ({ bytesRead } = await this.handle.read(buffer, 0, chunkBytes, position));
+        ({ bytesRead } = await readAt(this.fd, buffer, 0, chunkBytes, position));
       } catch (e) {
         throw StorageError.wrap('read', this.file.path, e);
       }
@@ -123,9 +148,10 @@ export class InboxEntry {
 
   /**
    * SHA-256 of the bytes, or null when there are more than `maxBytes` (not read beyond). The first
-   * MiB is read synchronously (the whole of a usual file, some kilobytes in the page cache after its
-   * arrival: no hand-off to the thread pool); the rest of a large file through the pool, so that a
-   * file of hundreds of MiB never holds the event loop.
+   * MiB is read synchronously, and so is the read that finds the end of a file shorter than that
+   * (the whole of a usual file, some kilobytes in the page cache after its arrival: no hand-off to
+   * the thread pool); the rest of a large file through the pool, so that a file of hundreds of MiB
+   * never holds the event loop.
    */
   async sha256(maxBytes = Infinity): Promise<string | null> {
     const hash = createHash('sha256');
@@ -133,7 +159,7 @@ export class InboxEntry {
     for (let position = 0; ;) {
       let bytesRead: number;
       try {
-        bytesRead = position === 0 ? readSync(this.handle.fd, buffer, 0, HASH_CHUNK_BYTES, 0) : (await this.handle.read(buffer, 0, HASH_CHUNK_BYTES, position)).bytesRead;
+        bytesRead = position < HASH_CHUNK_BYTES ? readSync(this.fd, buffer, 0, HASH_CHUNK_BYTES, position) : (await readAt(this.fd, buffer, 0, HASH_CHUNK_BYTES, position)).bytesRead;
       } catch (e) {
         throw StorageError.wrap('read', this.file.path, e);
       }
@@ -230,9 +256,14 @@ export class InboxEntry {
     }
   }
 
+  private closed = false;
+
+  /** Closes both descriptors, once (a number closed twice could close a descriptor opened since). */
   async close(): Promise<void> {
-    await this.handle.close().catch(() => undefined);
-    await this.dir.close().catch(() => undefined);
+    if (this.closed) return;
+    this.closed = true;
+    closeQuietly(this.fd);
+    closeQuietly(this.dir);
   }
 }
 

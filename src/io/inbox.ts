@@ -11,7 +11,7 @@
  * descriptor, and the scan records the device and inode of the folder and of every file: a file
  * is later read only if it is still that very inode (io/inbox-entry.ts).
  */
-import { constants as fsConstants, promises as fs } from 'node:fs';
+import { closeSync, constants as fsConstants, existsSync, fstatSync, lstatSync, openSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { StorageError, systemErrorCode } from '../domain/errors';
 import { cutText } from '../domain/mask';
@@ -75,15 +75,19 @@ let procFd: boolean | null = null;
  * A path that reaches a folder through its open descriptor (Linux: /proc/self/fd/N), so that a
  * folder replaced by a symbolic link after it was opened is never followed. Elsewhere, the path.
  */
-export async function folderViaDescriptor(handle: fs.FileHandle, folderPath: string): Promise<string> {
-  procFd ??= await fs.access(PROC_FD).then(() => true, () => false);
-  return procFd ? `${PROC_FD}/${handle.fd}` : folderPath;
+export function folderViaDescriptor(fd: number, folderPath: string): string {
+  procFd ??= existsSync(PROC_FD);
+  return procFd ? `${PROC_FD}/${fd}` : folderPath;
 }
 
-/** Opens a folder without following a symbolic link; null when it is not (or no longer) a folder. */
-export async function openFolder(folderPath: string): Promise<fs.FileHandle | null> {
+/**
+ * Opens a folder without following a symbolic link; null when it is not (or no longer) a folder.
+ * Synchronously, like every tiny call of an inbox file's path: an open of a folder in the page
+ * cache costs microseconds, a hand-off to the thread pool and back more (issue 9).
+ */
+export function openFolder(folderPath: string): number | null {
   try {
-    return await fs.open(folderPath, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY | fsConstants.O_NOFOLLOW);
+    return openSync(folderPath, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY | fsConstants.O_NOFOLLOW);
   } catch (e) {
     const code = systemErrorCode(e);
     if (code === 'ELOOP' || code === 'ENOTDIR' || code === 'ENOENT' || code === 'EACCES') return null;
@@ -91,9 +95,9 @@ export async function openFolder(folderPath: string): Promise<fs.FileHandle | nu
   }
 }
 
-async function lstatOrNull(p: string) {
+function lstatOrNull(p: string) {
   try {
-    return await fs.lstat(p, { bigint: true });
+    return lstatSync(p, { bigint: true });
   } catch (e) {
     if (systemErrorCode(e) === 'ENOENT') return null; // gone since it was listed
     throw StorageError.wrap('inspect', p, e);
@@ -114,15 +118,15 @@ export async function scanInbox(inboxDir: string): Promise<{ files: InboxFile[];
     const folderPath = path.join(inboxDir, folder);
     const problem = nameProblem(raw, folder, utf8);
     if (problem) { ignored.push({ entry: displayName(folder), reason: problem }); continue; }
-    const st = await lstatOrNull(folderPath);
+    const st = lstatOrNull(folderPath);
     if (!st) continue;
     if (st.isSymbolicLink()) { ignored.push({ entry: folder, reason: 'symbolic link' }); continue; }
     if (!st.isDirectory()) { ignored.push({ entry: folder, reason: 'not in a participant folder' }); continue; }
-    const handle = await openFolder(folderPath);
-    if (!handle) { ignored.push({ entry: folder, reason: 'participant folder cannot be opened (replaced or not readable)' }); continue; }
+    const handle = openFolder(folderPath);
+    if (handle === null) { ignored.push({ entry: folder, reason: 'participant folder cannot be opened (replaced or not readable)' }); continue; }
     try {
-      const dst = await handle.stat({ bigint: true });
-      const base = await folderViaDescriptor(handle, folderPath);
+      const dst = fstatSync(handle, { bigint: true });
+      const base = folderViaDescriptor(handle, folderPath);
       let names: Buffer[];
       try {
         names = await fs.readdir(base, { encoding: 'buffer' });
@@ -133,7 +137,7 @@ export async function scanInbox(inboxDir: string): Promise<{ files: InboxFile[];
         const entry = `${folder}/${displayName(name)}`;
         const bad = nameProblem(rawName, name, nameUtf8);
         if (bad) { ignored.push({ entry, reason: bad }); continue; }
-        const fst = await lstatOrNull(path.join(base, name));
+        const fst = lstatOrNull(path.join(base, name));
         if (!fst) continue;
         if (fst.isSymbolicLink()) ignored.push({ entry, reason: 'symbolic link' });
         else if (fst.isDirectory()) ignored.push({ entry, reason: 'subfolder' });
@@ -142,7 +146,7 @@ export async function scanInbox(inboxDir: string): Promise<{ files: InboxFile[];
         else files.push({ folder, name, path: path.join(folderPath, name), dev: fst.dev, ino: fst.ino, folderDev: dst.dev, folderIno: dst.ino });
       }
     } finally {
-      await handle.close();
+      closeSync(handle);
     }
   }
   return { files, ignored };
