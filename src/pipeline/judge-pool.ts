@@ -4,6 +4,10 @@
  * thread with the fewest files in hand; the promise gives the judgement, rethrows a storage fault
  * met there as a StorageError, and rejects with JudgeThreadStopped when the thread died (out of
  * memory, say) — saying whether this very file was being parsed when it did.
+ *
+ * Which file a thread is parsing is a number it keeps in memory shared with the main thread
+ * (`parsing`, one Int32 a thread: the request's id, 0 for none), read only when the thread
+ * stops. A message saying so for every file woke the main thread once more a file (issue 9).
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -20,7 +24,6 @@ export interface JudgeRequest {
 }
 
 export type JudgeReply =
-  | { id: number; kind: 'started' }
   | { id: number; kind: 'judged'; judged: Judged }
   | { id: number; kind: 'failed'; storage: boolean; name: string; message: string; errno: string | null };
 
@@ -40,8 +43,11 @@ interface Pending {
 interface Thread {
   worker: Worker;
   pending: Map<number, Pending>;
-  /** The file whose parse the thread last said it started (and has not finished). */
-  parsing: number | null;
+  /**
+   * Shared with the thread: the id of the file whose parse it last started, until that file's
+   * reply is posted (0: none). Request ids start at 1.
+   */
+  parsing: Int32Array;
   alive: boolean;
 }
 
@@ -69,8 +75,9 @@ export class JudgePool {
   constructor(config: JudgeConfig, size: number) {
     const src = workerSource();
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(src.script, { eval: src.eval, workerData: { config, ...src.extra } });
-      const thread: Thread = { worker, pending: new Map(), parsing: null, alive: true };
+      const parsing = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+      const worker = new Worker(src.script, { eval: src.eval, workerData: { config, parsing, ...src.extra } });
+      const thread: Thread = { worker, pending: new Map(), parsing, alive: true };
       worker.on('message', (reply: JudgeReply) => this.receive(thread, reply));
       worker.on('error', (e: Error) => this.stopped(thread, e.message || e.name));
       worker.on('exit', (code) => this.stopped(thread, `exit code ${code}`));
@@ -94,11 +101,6 @@ export class JudgePool {
   }
 
   private receive(thread: Thread, reply: JudgeReply): void {
-    if (reply.kind === 'started') {
-      thread.parsing = reply.id;
-      return;
-    }
-    if (thread.parsing === reply.id) thread.parsing = null;
     const p = thread.pending.get(reply.id);
     if (!p) return;
     thread.pending.delete(reply.id);
@@ -110,7 +112,8 @@ export class JudgePool {
   private stopped(thread: Thread, reason: string): void {
     if (!thread.alive) return;
     thread.alive = false;
-    for (const [id, p] of thread.pending) p.reject(new JudgeThreadStopped(id === thread.parsing, reason));
+    const parsing = Atomics.load(thread.parsing, 0);
+    for (const [id, p] of thread.pending) p.reject(new JudgeThreadStopped(id === parsing, reason));
     thread.pending.clear();
   }
 

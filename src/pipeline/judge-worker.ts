@@ -17,7 +17,7 @@ import { judgeClaimedFile, JudgeConfig, JudgeState } from './judge-file';
 import type { JudgeReply, JudgeRequest } from './judge-pool';
 import { transferablesOf } from './ingested-book';
 
-const config = (workerData as { config: JudgeConfig }).config;
+const { config, parsing } = workerData as { config: JudgeConfig; parsing: Int32Array };
 const port = parentPort!;
 
 /** Every question about the book answered "no" (and recorded in the judgement). */
@@ -45,7 +45,8 @@ port.on('message', (request: JudgeRequest) => {
   const previous = queue;
   queue = parsedOnce;
   void previous.then(async () => {
-    port.postMessage({ id, kind: 'started' } satisfies JudgeReply);
+    // Said through the shared memory the pool reads when this thread stops (judge-pool.ts).
+    Atomics.store(parsing, 0, id);
     let reply: JudgeReply;
     try {
       const judged = await judgeClaimedFile(descriptorChunks(fd, where), job, config, KNOWS_NOTHING, parsed);
@@ -54,6 +55,8 @@ port.on('message', (request: JudgeRequest) => {
       reply = failure(id, e);
     }
     parsed();
+    // This file's parse is over unless the next one has started meanwhile.
+    Atomics.compareExchange(parsing, 0, id, 0);
     // A part of the book (`run`) hands its buffers over rather than copying them.
     port.postMessage(reply, reply.kind === 'judged' && reply.judged.kind === 'accepted' && reply.judged.part ? transferablesOf(reply.judged.part) : []);
   });

@@ -1,0 +1,87 @@
+/**
+ * Issue 9: which file a judging thread was parsing when it stopped is kept in memory shared with
+ * the main thread (no message a file). The poison guard rests on it: the file being parsed keeps
+ * this run's attempt (culprit), every other file in the thread's hands gets its claim back.
+ *
+ * The thread is stopped inside a parse: its first file is long (300,000 copies of a D line, some
+ * seconds to judge), and the thread is terminated as soon as the shared slot names that file.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadOfferingFile, loadParticipantsFile } from '../../../src/io/config-files';
+import { resolveIngestLimits } from '../../../src/offering/ingest-limits';
+import { JudgePool, JudgeThreadStopped } from '../../../src/pipeline/judge-pool';
+import type { JudgeConfig } from '../../../src/pipeline/judge-file';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+const SAMPLE = path.join(ROOT, 'samples', 'inbox', 'BRK001', 'day1.csv');
+
+function config(workDir: string): JudgeConfig {
+  const offering = loadOfferingFile(path.join(ROOT, 'samples', 'offerings', '0020-sensetime-2021.json'));
+  return { offering, participants: loadParticipantsFile(path.join(ROOT, 'samples', 'participants.csv')), workDir, limits: resolveIngestLimits(offering.ingest_limits) };
+}
+
+const SAMPLE_SHA256 = createHash('sha256').update(readFileSync(SAMPLE)).digest('hex');
+const job = (fileName: string) => ({ folder: 'BRK001', fileName, sha256: SAMPLE_SHA256, closeLists: false });
+
+/** Resolves once the pool's one thread has started its parse of request `id` (polls the shared slot). */
+async function parsingStarted(pool: JudgePool, id: number): Promise<void> {
+  const slot = (pool as unknown as { threads: { parsing: Int32Array }[] }).threads[0]!.parsing;
+  for (let i = 0; i < 2000 && Atomics.load(slot, 0) !== id; i++) await new Promise((r) => setTimeout(r, 5));
+  expect(Atomics.load(slot, 0)).toBe(id);
+}
+
+describe('JudgePool', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'judge-pool-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a thread that stops inside a parse: that file is the culprit, the file queued behind it is not', async () => {
+    // The sample's header, then one of its D lines again and again (the trailer does not matter:
+    // the thread is stopped long before it is reached).
+    const [header, detail] = readFileSync(SAMPLE, 'utf8').split('\n');
+    const long = path.join(dir, 'long.csv');
+    writeFileSync(long, `${header}\n${`${detail}\n`.repeat(300_000)}`);
+    const held = openSync(long, 'r');
+    const queued = openSync(SAMPLE, 'r');
+    const pool = new JudgePool(config(path.join(dir, 'work')), 1);
+    try {
+      const first = pool.judge(held, long, job('long.csv'));
+      const second = pool.judge(queued, SAMPLE, job('day1.csv'));
+      const outcomes = Promise.allSettled([first, second]);
+      await parsingStarted(pool, 1);
+      const worker = (pool as unknown as { threads: { worker: { terminate(): Promise<number> } }[] }).threads[0]!.worker;
+      await worker.terminate();
+      const [a, b] = await outcomes;
+      expect(a.status).toBe('rejected');
+      expect(b.status).toBe('rejected');
+      const ea = (a as PromiseRejectedResult).reason as JudgeThreadStopped;
+      const eb = (b as PromiseRejectedResult).reason as JudgeThreadStopped;
+      expect(ea).toBeInstanceOf(JudgeThreadStopped);
+      expect(eb).toBeInstanceOf(JudgeThreadStopped);
+      expect([ea.culprit, eb.culprit]).toEqual([true, false]);
+    } finally {
+      await pool.close();
+      closeSync(held);
+      closeSync(queued);
+    }
+  }, 30_000);
+
+  it('a file judged to the end is no longer the one being parsed', async () => {
+    const fd = openSync(SAMPLE, 'r');
+    const pool = new JudgePool(config(path.join(dir, 'work')), 1);
+    try {
+      const judged = await pool.judge(fd, SAMPLE, job('day1.csv'));
+      expect(judged.kind).toBe('accepted');
+      const slot = (pool as unknown as { threads: { parsing: Int32Array }[] }).threads[0]!.parsing;
+      expect(Atomics.load(slot, 0)).toBe(0);
+    } finally {
+      await pool.close();
+      closeSync(fd);
+    }
+  });
+});
