@@ -3,11 +3,12 @@
  *
  *   1. its instructions go to a temporary lines file (format 2, io/stored-row.ts), hashed as
  *      written;                                                     StoredLinesWriter.write
- *   2. the lines are fsynced and closed: durable before anything    StoredLinesWriter.finish
+ *   2. once the last line is written (its hash known), the meta    StoredLinesWriter.finish
+ *      (the commit marker, with the lines' SHA-256 and
+ *      `store_format`) is written beside them under a temporary
+ *      name (created with the lines)
+ *   3. both fsynced at once and closed: durable before anything     StoredLinesWriter.finish
  *      can commit them
- *   3. the meta (the commit marker, with the lines' SHA-256 and       StoredLinesWriter.finish
- *      `store_format`) written beside them under a temporary name
- *      (created with the lines), and fsynced
  *   4. the lines renamed to `<sha256>.jsonl`, then the meta to       commitStoredFile
  *      `<sha256>.meta.json`. The file counts from the meta's rename on.
  *
@@ -93,19 +94,17 @@ export class StoredLinesWriter {
    */
   async finish(base: StoredFileMetaBase): Promise<PreparedStoredFile> {
     let jsonl_sha256: string;
+    let meta_text: string;
     try {
-      jsonl_sha256 = await this.out.finish();
-    } catch (e) {
-      await this.metaOut.abort();
-      throw e;
-    }
-    emit('lines-synced', this.out.tmp);
-    const meta_text = metaText(metaOf(base, jsonl_sha256));
-    try {
+      // Every line written, so their hash is known: the meta naming it is written now, and both
+      // files are fsynced at once (both durable before either is renamed into place, the order
+      // that matters: commitStoredFile).
+      jsonl_sha256 = await this.out.written();
+      meta_text = metaText(metaOf(base, jsonl_sha256));
       this.metaOut.write(meta_text);
-      await this.metaOut.finish();
+      await Promise.all([this.out.finish().then(() => emit('lines-synced', this.out.tmp)), this.metaOut.finish()]);
     } catch (e) {
-      await fs.rm(this.out.tmp, { force: true }).catch(() => undefined);
+      await Promise.all([this.out.abort(), this.metaOut.abort()]);
       throw e;
     }
     emit('meta-synced', this.metaOut.tmp);

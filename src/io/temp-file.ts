@@ -76,6 +76,10 @@ export class TempTextFile {
   private fd: number | null = null;
   private fault: StorageError | null = null;
   private finished = false;
+  /** `finish()` was called (once only). */
+  private closing = false;
+  /** The bytes' SHA-256 once every byte is written (`written()`). */
+  private digest: string | null = null;
   private readonly hash: Hash | null;
 
   private constructor(
@@ -144,8 +148,14 @@ export class TempTextFile {
     if (b && b.length <= CHUNK_BYTES * 2 && spare.length < SPARE_BUFFERS) spare.push(b);
   }
 
-  /** Writes the rest, fsyncs and closes. Returns the SHA-256 (hex) of the bytes when hashed, else ''. */
-  async finish(): Promise<string> {
+  /**
+   * Writes the rest (no fsync yet) and returns the SHA-256 (hex) of every byte written when
+   * hashed, else '': the hash is known before the file is durable, so a file that names it (the
+   * store's meta) can be written and fsynced alongside. No write after it; `finish()` then makes
+   * the bytes durable.
+   */
+  async written(): Promise<string> {
+    if (this.digest !== null) return this.digest;
     if (this.finished) throw new StorageError(`cannot write ${this.target} (already closed)`);
     const opened = await this.opened;
     if ('fault' in opened) {
@@ -153,12 +163,27 @@ export class TempTextFile {
       this.release();
       throw opened.fault;
     }
-    const fd = opened.fd;
-    this.fd = fd;
+    this.fd = opened.fd;
     try {
       this.flush();
-      this.finished = true;
-      this.release();
+    } catch (e) {
+      await this.abort();
+      throw e;
+    }
+    this.finished = true;
+    this.release();
+    this.digest = this.hash ? this.hash.digest('hex') : '';
+    return this.digest;
+  }
+
+  /** Writes the rest, fsyncs and closes. Returns the SHA-256 (hex) of the bytes when hashed, else ''. */
+  async finish(): Promise<string> {
+    if (this.closing) throw new StorageError(`cannot write ${this.target} (already closed)`);
+    this.closing = true;
+    const digest = await this.written();
+    const fd = this.fd;
+    if (fd === null) throw new StorageError(`cannot write ${this.target} (already closed)`);
+    try {
       await fsyncThroughPool(fd);
     } catch (e) {
       await this.abort();
@@ -171,7 +196,7 @@ export class TempTextFile {
       await fs.rm(this.tmp, { force: true }).catch(() => undefined);
       throw StorageError.wrap('write', this.target, e);
     }
-    return this.hash ? this.hash.digest('hex') : '';
+    return digest;
   }
 
   /** Closes (if open) and removes the temporary file. */

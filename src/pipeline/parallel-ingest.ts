@@ -31,9 +31,9 @@
  *    still never leaves an ACCEPTED ack outside the ballot. (Under the work-folder lock nothing
  *    else changes the lifecycle during a run; hooks that observe each step of each file make
  *    ingestInbox run one file after another.)
- * 4. The store's order of durability is kept per file: lines fsynced (worker) -> renamed -> meta
- *    written and fsynced (main) -> the ack, fsynced by the worker, renamed into place -> move ->
- *    unclaim.
+ * 4. The store's order of durability is kept per file: the lines, their meta and the ack
+ *    fsynced under temporary names (worker) -> lines renamed -> meta renamed (the commit, main) ->
+ *    the ack renamed into place -> move -> unclaim.
  *
  * Claims and the poison guard: a file is claimed (prepareFile) before it is sent to a thread. If
  * the run stops (a storage fault, a thread that died), the files claimed ahead of the stopping

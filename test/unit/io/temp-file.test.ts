@@ -77,4 +77,16 @@ describe('TempTextFile', () => {
     await f.finish();
     await expect(f.finish()).rejects.toThrow(/already closed/);
   });
+
+  test('written() gives the SHA-256 of every byte before the fsync; no write after it; finish() then gives the same hash', async () => {
+    const f = TempTextFile.create(path.join(tempDir(), 'lines.jsonl'), true);
+    f.write('[1,"陳大文"]\n');
+    f.write('[2,"x"]\n');
+    const text = '[1,"陳大文"]\n[2,"x"]\n';
+    const early = await f.written();
+    expect(early).toBe(createHash('sha256').update(text, 'utf8').digest('hex'));
+    expect(readFileSync(f.tmp, 'utf8')).toBe(text);
+    expect(() => f.write('more')).toThrow(/already closed/);
+    expect(await f.finish()).toBe(early);
+  });
 });
