@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StorageError } from '../domain/errors';
 import { ensureFolder } from './ensure-folder';
+import { closeQuietly } from './descriptors';
 import { fsyncThroughPool, openThroughPool } from './pool-calls';
 
 /** `.<name>.<12 random hex>.tmp` beside the file (random: writers in other processes share folders). */
@@ -66,13 +67,7 @@ export async function writeSmallFileAtomic(file: string, data: string): Promise<
     step = 'rename into place';
     renameSync(tmp, file);
   } catch (e) {
-    if (fd !== null) {
-      try {
-        closeSync(fd);
-      } catch {
-        // Already unusable: the file is removed below all the same.
-      }
-    }
+    if (fd !== null) closeQuietly(fd);
     try {
       rmSync(tmp, { force: true });
     } catch {

@@ -18,11 +18,12 @@
  * The one window left is between the last inode check and the unlink of the source name (a few
  * microseconds): a participant replacing its file in exactly that window loses the replacement.
  */
-import { closeSync, constants as fsConstants, fstatSync, linkSync, lstatSync, openSync, promises as fs, read, readSync, statSync, unlinkSync } from 'node:fs';
+import { constants as fsConstants, fstatSync, linkSync, lstatSync, openSync, promises as fs, read, readSync, statSync, unlinkSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { createHash, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { StorageError, systemErrorCode } from '../domain/errors';
+import { closeQuietly } from './descriptors';
 import { folderViaDescriptor, IgnoredEntry, InboxFile, openFolder } from './inbox';
 import { ensureFolderSync } from './ensure-folder';
 
@@ -76,14 +77,6 @@ function fstatOf(fd: number, where: string) {
     return fstatSync(fd, { bigint: true });
   } catch (e) {
     throw StorageError.wrap('inspect', where, e);
-  }
-}
-
-function closeQuietly(fd: number): void {
-  try {
-    closeSync(fd);
-  } catch {
-    // Closing a descriptor only read from loses nothing.
   }
 }
 

@@ -18,6 +18,7 @@ import { closeSync, constants as fsConstants, promises as fs, writeSync } from '
 import { createHash, Hash, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { StorageError } from '../domain/errors';
+import { closeQuietly } from './descriptors';
 import { ensureFolderSync } from './ensure-folder';
 import { fsyncThroughPool, openThroughPool } from './pool-calls';
 
@@ -212,10 +213,3 @@ export class TempTextFile {
   }
 }
 
-function closeQuietly(fd: number): void {
-  try {
-    closeSync(fd);
-  } catch {
-    // Already unusable: the file is removed all the same.
-  }
-}

@@ -26,9 +26,12 @@ function config(workDir: string): JudgeConfig {
 const SAMPLE_SHA256 = createHash('sha256').update(readFileSync(SAMPLE)).digest('hex');
 const job = (fileName: string) => ({ folder: 'BRK001', fileName, sha256: SAMPLE_SHA256, closeLists: false });
 
+/** The pool's one thread, as the pool keeps it (private: its shared slot and its worker). */
+const onlyThread = (pool: JudgePool) => (pool as unknown as { threads: { parsing: Int32Array; worker: { terminate(): Promise<number> } }[] }).threads[0]!;
+
 /** Resolves once the pool's one thread has started its parse of request `id` (polls the shared slot). */
 async function parsingStarted(pool: JudgePool, id: number): Promise<void> {
-  const slot = (pool as unknown as { threads: { parsing: Int32Array }[] }).threads[0]!.parsing;
+  const slot = onlyThread(pool).parsing;
   for (let i = 0; i < 2000 && Atomics.load(slot, 0) !== id; i++) await new Promise((r) => setTimeout(r, 5));
   expect(Atomics.load(slot, 0)).toBe(id);
 }
@@ -54,8 +57,7 @@ describe('JudgePool', () => {
       const second = pool.judge(queued, SAMPLE, job('day1.csv'));
       const outcomes = Promise.allSettled([first, second]);
       await parsingStarted(pool, 1);
-      const worker = (pool as unknown as { threads: { worker: { terminate(): Promise<number> } }[] }).threads[0]!.worker;
-      await worker.terminate();
+      await onlyThread(pool).worker.terminate();
       const [a, b] = await outcomes;
       expect(a.status).toBe('rejected');
       expect(b.status).toBe('rejected');
@@ -77,8 +79,7 @@ describe('JudgePool', () => {
     try {
       const judged = await pool.judge(fd, SAMPLE, job('day1.csv'));
       expect(judged.kind).toBe('accepted');
-      const slot = (pool as unknown as { threads: { parsing: Int32Array }[] }).threads[0]!.parsing;
-      expect(Atomics.load(slot, 0)).toBe(0);
+      expect(Atomics.load(onlyThread(pool).parsing, 0)).toBe(0);
     } finally {
       await pool.close();
       closeSync(fd);
