@@ -68,6 +68,46 @@ describe('ingestInbox', () => {
     expect(await readStoredInstructions(path.join(crashed, 'work'))).toEqual(await readStoredInstructions(path.join(clean, 'work')));
   });
 
+  it('a power cut after the commit that leaves the claim empty (claims are not fsynced): the rerun still recovers from the store', async () => {
+    const clean = path.join(tmp, 'clean');
+    cpSync(path.join(ROOT, 'samples/inbox'), path.join(clean, 'inbox'), { recursive: true });
+    await ingestInbox(opts(path.join(clean, 'inbox'), path.join(clean, 'work')));
+
+    const crashed = path.join(tmp, 'crashed');
+    cpSync(path.join(ROOT, 'samples/inbox'), path.join(crashed, 'inbox'), { recursive: true });
+    let n = 0;
+    await expect(ingestInbox(opts(path.join(crashed, 'inbox'), path.join(crashed, 'work'), {
+      afterCommit: () => {
+        if (++n === 2) throw new Error('simulated power cut');
+      },
+    }))).rejects.toThrow('simulated power cut');
+    // The claim's name survived with the commit after it; its bytes, never fsynced, did not.
+    const claim = path.join(crashed, 'work/claims/BRK001/day2.csv.json');
+    expect(JSON.parse(readFileSync(claim, 'utf8'))).toMatchObject({ file_name: 'day2.csv', attempts: 1 });
+    writeFileSync(claim, '');
+    const rerun = await ingestInbox(opts(path.join(crashed, 'inbox'), path.join(crashed, 'work')));
+    expect(rerun.files.find((f) => f.file_name === 'day2.csv' && f.folder === 'BRK001')).toMatchObject({ outcome: 'ACCEPTED', recovered: true });
+    for (const sub of ['outbox', 'store', 'processed', 'quarantine']) {
+      expect(tree(path.join(crashed, 'work', sub))).toEqual(tree(path.join(clean, 'work', sub)));
+    }
+    expect(tree(path.join(crashed, 'work', 'claims'))).toEqual({});
+  });
+
+  it('an empty claim beside bytes committed under another name is no recovery: DUPLICATE_FILE', async () => {
+    const inbox = path.join(tmp, 'inbox');
+    const work = path.join(tmp, 'work');
+    const text = fileText([dLine()]);
+    drop(inbox, 'BRK001/a.csv', text);
+    await ingestInbox(opts(inbox, work));
+    drop(inbox, 'BRK001/b.csv', text);
+    mkdirSync(path.join(work, 'claims/BRK001'), { recursive: true });
+    writeFileSync(path.join(work, 'claims/BRK001/b.csv.json'), '');
+    const r = await ingestInbox(opts(inbox, work));
+    expect(r.files[0]).toMatchObject({ file_name: 'b.csv', outcome: 'DUPLICATE_FILE', recovered: false });
+    expect(readFileSync(path.join(work, 'outbox/BRK001/b.csv.ack.csv'), 'utf8').split('\n')[1]).toMatch(/^0,,DUPLICATE_FILE,DUPLICATE_FILE,/);
+    expect(await listStoredFiles(work)).toHaveLength(1);
+  });
+
   it('a byte-identical re-drop is DUPLICATE_FILE with a single row, nothing counted twice', async () => {
     const inbox = path.join(tmp, 'inbox');
     const work = path.join(tmp, 'work');

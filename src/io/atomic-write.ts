@@ -43,8 +43,12 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
  * ones (write, close, rename) made synchronously; the creation and the fsync, which wait for the
  * file system's journal while other files are fsynced, through the thread pool: two hand-offs to
  * the pool instead of six. The folder is created only when the first open finds it missing.
+ *
+ * `fsync: false` (a claim, io/claims.ts): no fsync. Readers never see a half-written file (the
+ * rename is still atomic), and the name is as durable as the file system makes the renames after
+ * it; after a power cut the bytes may be missing (an empty file), which the reader must accept.
  */
-export async function writeSmallFileAtomic(file: string, data: string): Promise<void> {
+export async function writeSmallFileAtomic(file: string, data: string, o: { fsync: boolean } = { fsync: true }): Promise<void> {
   const dir = path.dirname(file);
   const tmp = temporaryName(file);
   const open = () => openThroughPool(tmp, 'w');
@@ -60,10 +64,10 @@ export async function writeSmallFileAtomic(file: string, data: string): Promise<
     fd ??= await open();
     const bytes = Buffer.from(data, 'utf8');
     for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
-    const synced = fd;
-    await fsyncThroughPool(synced);
+    const written = fd;
+    if (o.fsync) await fsyncThroughPool(written);
     fd = null;
-    closeSync(synced);
+    closeSync(written);
     step = 'rename into place';
     renameSync(tmp, file);
   } catch (e) {

@@ -9,6 +9,21 @@
  * fault) is quarantined by the next run as FILE_UNPROCESSABLE instead of stopping it again, so
  * the files of every other participant are still processed (the poison-file guard). A storage
  * fault is not the file's doing: its claim is removed before the fault is reported.
+ *
+ * A claim is written without an fsync (issue 9: one of the four an accepted file cost). Neither
+ * of its uses needs one:
+ *
+ *   - the poison guard counts runs that stopped: a process killed (by the kernel for memory, an
+ *     abort) leaves its writes in the page cache, where the next run reads them. Only a power cut
+ *     can lose them, and that stop is not the file's doing;
+ *   - recovery needs the claim's name to survive whenever the commit that follows it does. The
+ *     claim is renamed into place before the file is judged, so before the store's lines, meta
+ *     and acknowledgement are fsynced and renamed: the journal that makes those renames durable
+ *     (the requirement on the work folder's file system, docs/performance.md "Durability")
+ *     carries the claim's name with them. Its bytes may not survive (a power cut before the file
+ *     system wrote them leaves an empty file): such a claim is read as `torn`, a claim of this
+ *     file whose bytes are unknown. Recovery then asks that the commit found for the file's
+ *     bytes also names the file; the poison guard counts a torn claim as no attempt.
  */
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -23,6 +38,17 @@ export interface Claim {
   attempts?: number;
 }
 
+/** A claim whose bytes could not be read (empty after a power cut, or changed by hand). */
+export interface TornClaim {
+  torn: true;
+  folder: string;
+  file_name: string;
+}
+
+export function isTornClaim(claim: Claim | TornClaim): claim is TornClaim {
+  return 'torn' in claim;
+}
+
 /** Runs that may stop on one file before the next quarantines it. */
 export const POISON_ATTEMPTS = 2;
 
@@ -33,13 +59,14 @@ function claimPath(work: string, folder: string, fileName: string): string {
 export async function writeClaim(work: string, claim: Claim): Promise<void> {
   const file = claimPath(work, claim.folder, claim.file_name);
   try {
-    await writeSmallFileAtomic(file, JSON.stringify(claim) + '\n');
+    await writeSmallFileAtomic(file, JSON.stringify(claim) + '\n', { fsync: false });
   } catch (e) {
     throw StorageError.wrap('write the claim', file, e);
   }
 }
 
-export async function readClaim(work: string, folder: string, fileName: string): Promise<Claim | null> {
+/** The claim of a file, `torn` when a claim is there but its bytes cannot be read, null when there is none. */
+export async function readClaim(work: string, folder: string, fileName: string): Promise<Claim | TornClaim | null> {
   const file = claimPath(work, folder, fileName);
   let text: string;
   try {
@@ -52,12 +79,13 @@ export async function readClaim(work: string, folder: string, fileName: string):
     if (systemErrorCode(e) === 'ENOENT') return null;
     throw StorageError.wrap('read the claim', file, e);
   }
+  const torn: TornClaim = { torn: true, folder, file_name: fileName };
   try {
     const claim = JSON.parse(text) as Claim;
-    return typeof claim.sha256 === 'string' ? claim : null;
+    return claim !== null && typeof claim === 'object' && typeof claim.sha256 === 'string' ? claim : torn;
   } catch {
-    // A torn claim (written by hand, or a disk that lied about its fsync): as if none.
-    return null;
+    // Empty after a power cut (its bytes never fsynced), or written by hand.
+    return torn;
   }
 }
 

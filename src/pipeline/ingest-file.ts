@@ -2,7 +2,8 @@
  * One inbox file through ingest, crash-safe and idempotent:
  *
  *   recover?  a claim for this file + its bytes committed in the store: rewrite the ack from the
- *             store, finish the move (an interrupted run finishes instead of answering DUPLICATE_FILE)
+ *             store, finish the move (an interrupted run finishes instead of answering DUPLICATE_FILE);
+ *             a claim left empty by a power cut (claims are not fsynced): the commit must name the file
  *   poison?   a claim without a commit left by POISON_ATTEMPTS runs: FILE_UNPROCESSABLE (quarantine)
  *   admitted? the book's lifecycle (pipeline/book.ts): open, or closed and this file one of the
  *             close's arrivals (then judged with the lists closed); otherwise BOOK_CLOSED, without
@@ -43,7 +44,7 @@ import type { IngestLimits } from '../offering/ingest-limits';
 import { ackHeaderLine, ackLine, ackLines, ackRowOf, AckRow, duplicateFileRow, fileRejectedRow } from '../validate/ack-rows';
 import type { InboxFile } from '../io/inbox';
 import type { InboxEntry } from '../io/inbox-entry';
-import { POISON_ATTEMPTS, readClaim, removeClaim, writeClaim } from '../io/claims';
+import { isTornClaim, POISON_ATTEMPTS, readClaim, removeClaim, writeClaim } from '../io/claims';
 import { commitPreparedAck, discardPreparedAck, PreparedAck, writeAckFile } from '../io/ack-file';
 import { readStoredFileMeta, streamStoredFileBatches, StoredFileMeta } from '../io/store';
 import { commitStoredFile, discardStoredFile } from '../io/store-writer';
@@ -153,10 +154,14 @@ export async function prepareFile(entry: InboxEntry, env: FileEnv, sameBytesInFl
   if (claim) {
     const sha = await entry.sha256(limits.max_file_bytes);
     if (sha !== null) await sameBytesInFlight(sha);
-    const meta = sha === claim.sha256 ? await readStoredFileMeta(env.workDir, file.folder, sha) : null;
-    if (meta) return finished(await finishAccepted(entry, meta, env, true));
-    // Runs that started on these very bytes and never finished (killed, aborted, out of memory).
-    if (sha === claim.sha256) attemptsBefore = claim.attempts ?? 1;
+    // A torn claim (its bytes lost to a power cut, io/claims.ts) says this file was claimed, not
+    // which bytes: the commit found for these bytes must then name this very file.
+    const torn = isTornClaim(claim);
+    const meta = sha !== null && (torn || sha === claim.sha256) ? await readStoredFileMeta(env.workDir, file.folder, sha) : null;
+    if (meta && (!torn || meta.file_name === file.name)) return finished(await finishAccepted(entry, meta, env, true));
+    // Runs that started on these very bytes and never finished (killed, aborted, out of memory);
+    // a torn claim counts none (only a power cut loses a claim's bytes: not the file's doing).
+    if (!torn && sha === claim.sha256) attemptsBefore = claim.attempts ?? 1;
     if (attemptsBefore >= (env.poisonAttempts ?? POISON_ATTEMPTS)) {
       const r = rejection('FILE_UNPROCESSABLE', 0, { extra: `the processor stopped ${attemptsBefore} times while reading it` });
       env.logger?.error({ participant: file.folder, file: file.name, sha256: sha, attempts: attemptsBefore }, 'poison file quarantined');

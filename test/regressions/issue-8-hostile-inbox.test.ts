@@ -160,6 +160,18 @@ describe('item 2: per-file isolation and the poison-file guard', () => {
     expect(existsSync(path.join(work, 'claims/BRK001/poison2.csv.json'))).toBe(false);
   });
 
+  it('an empty claim (its bytes lost to a power cut: claims are not fsynced) counts no attempt', async () => {
+    drop('BRK001/cut.csv', fileText([dLine()]));
+    mkdirSync(path.join(work, 'claims/BRK001'), { recursive: true });
+    writeFileSync(path.join(work, 'claims/BRK001/cut.csv.json'), '');
+    expect(await readClaim(work, 'BRK001', 'cut.csv')).toEqual({ torn: true, folder: 'BRK001', file_name: 'cut.csv' });
+    const r = await ingestInbox(opts({ beforeParse: async (f) => {
+      if (f.name === 'cut.csv') expect(await readClaim(work, 'BRK001', 'cut.csv')).toMatchObject({ attempts: 1 });
+    } }));
+    expect(r.files.map((f) => [f.file_name, f.outcome, f.recovered])).toEqual([['cut.csv', 'ACCEPTED', false]]);
+    expect(existsSync(path.join(work, 'claims/BRK001/cut.csv.json'))).toBe(false);
+  });
+
   it('a claim counts only runs on the same bytes; a storage fault removes it instead of counting', async () => {
     drop('BRK001/a.csv', fileText([dLine()]));
     await writeClaim(work, { folder: 'BRK001', file_name: 'a.csv', sha256: 'f'.repeat(64), attempts: 5 });
