@@ -74,6 +74,12 @@ function csvCell(text: string): string {
 export function ackLines(rows: readonly AckRow[]): string {
   let out = '';
   for (const row of rows) {
+    // Nearly every row: an accepted instruction, whose well-formed ref (letters, digits, hyphens)
+    // and number need neither quotes nor neutralising, and whose reason and detail are empty.
+    if (row.status === 'ACCEPTED' && row.reason_code === '' && row.detail === '' && WELL_FORMED_REF.test(row.instruction_ref)) {
+      out += `${row.line},${row.instruction_ref},ACCEPTED,,\n`;
+      continue;
+    }
     const c = cells(row);
     out += `${csvCell(c[0]!)},${csvCell(c[1]!)},${csvCell(c[2]!)},${csvCell(c[3]!)},${csvCell(c[4]!)}\n`;
   }

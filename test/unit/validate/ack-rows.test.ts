@@ -20,4 +20,15 @@ describe('ackLines without a CSV library (issue 9)', () => {
       expect(ackLines(rows)).toBe(rows.map(ackLine).join(''));
     }), { numRuns: 500 });
   });
+
+  it('the accepted row written directly is the row csv-stringify writes (refs well-formed or not)', async () => {
+    const fc = (await import('fast-check')).default;
+    const { ackLine, ackLines } = await import('../../../src/validate/ack-rows');
+    const ref = fc.string({ unit: fc.constantFrom('A', 'z', '0', '9', '-', '=', ',', '"', ' '), maxLength: 34 });
+    const accepted = fc.record({ line: fc.nat(), instruction_ref: ref, status: fc.constant('ACCEPTED' as const), reason_code: fc.constantFrom('', 'X'), detail: fc.constantFrom('', '-x') });
+    fc.assert(fc.property(fc.array(accepted, { maxLength: 6 }), (rows) => {
+      expect(ackLines(rows)).toBe(rows.map(ackLine).join(''));
+    }), { numRuns: 500 });
+    expect(ackLines([{ line: 7, instruction_ref: 'R-1', status: 'ACCEPTED', reason_code: '', detail: '' }])).toBe('7,R-1,ACCEPTED,,\n');
+  });
 });
