@@ -33,6 +33,22 @@ const drop = (inbox: string, rel: string, text: string | Buffer) => {
   writeFileSync(path.join(inbox, rel), text);
 };
 
+/** The samples ingested whole (`clean`), and again (`crashed`) stopped right after the second commit. */
+async function cleanAndCrashedAfterSecondCommit(): Promise<{ clean: string; crashed: string }> {
+  const clean = path.join(tmp, 'clean');
+  cpSync(path.join(ROOT, 'samples/inbox'), path.join(clean, 'inbox'), { recursive: true });
+  await ingestInbox(opts(path.join(clean, 'inbox'), path.join(clean, 'work')));
+  const crashed = path.join(tmp, 'crashed');
+  cpSync(path.join(ROOT, 'samples/inbox'), path.join(crashed, 'inbox'), { recursive: true });
+  let n = 0;
+  await expect(ingestInbox(opts(path.join(crashed, 'inbox'), path.join(crashed, 'work'), {
+    afterCommit: () => {
+      if (++n === 2) throw new Error('simulated crash');
+    },
+  }))).rejects.toThrow('simulated crash');
+  return { clean, crashed };
+}
+
 describe('ingestInbox', () => {
   it('processing the samples twice changes nothing the second time', async () => {
     const inbox = path.join(tmp, 'inbox');
@@ -47,18 +63,7 @@ describe('ingestInbox', () => {
   });
 
   it('a crash after the store commit, then a rerun, gives the same store and acks as no crash', async () => {
-    const clean = path.join(tmp, 'clean');
-    cpSync(path.join(ROOT, 'samples/inbox'), path.join(clean, 'inbox'), { recursive: true });
-    await ingestInbox(opts(path.join(clean, 'inbox'), path.join(clean, 'work')));
-
-    const crashed = path.join(tmp, 'crashed');
-    cpSync(path.join(ROOT, 'samples/inbox'), path.join(crashed, 'inbox'), { recursive: true });
-    let n = 0;
-    await expect(ingestInbox(opts(path.join(crashed, 'inbox'), path.join(crashed, 'work'), {
-      afterCommit: () => {
-        if (++n === 2) throw new Error('simulated crash');
-      },
-    }))).rejects.toThrow('simulated crash');
+    const { clean, crashed } = await cleanAndCrashedAfterSecondCommit();
     expect(existsSync(path.join(crashed, 'inbox/BRK001/day2.csv'))).toBe(true);
     const rerun = await ingestInbox(opts(path.join(crashed, 'inbox'), path.join(crashed, 'work')));
     expect(rerun.files.find((f) => f.file_name === 'day2.csv' && f.folder === 'BRK001')).toMatchObject({ outcome: 'ACCEPTED', recovered: true });
@@ -69,18 +74,7 @@ describe('ingestInbox', () => {
   });
 
   it('a power cut after the commit that leaves the claim empty (claims are not fsynced): the rerun still recovers from the store', async () => {
-    const clean = path.join(tmp, 'clean');
-    cpSync(path.join(ROOT, 'samples/inbox'), path.join(clean, 'inbox'), { recursive: true });
-    await ingestInbox(opts(path.join(clean, 'inbox'), path.join(clean, 'work')));
-
-    const crashed = path.join(tmp, 'crashed');
-    cpSync(path.join(ROOT, 'samples/inbox'), path.join(crashed, 'inbox'), { recursive: true });
-    let n = 0;
-    await expect(ingestInbox(opts(path.join(crashed, 'inbox'), path.join(crashed, 'work'), {
-      afterCommit: () => {
-        if (++n === 2) throw new Error('simulated power cut');
-      },
-    }))).rejects.toThrow('simulated power cut');
+    const { clean, crashed } = await cleanAndCrashedAfterSecondCommit();
     // The claim's name survived with the commit after it; its bytes, never fsynced, did not.
     const claim = path.join(crashed, 'work/claims/BRK001/day2.csv.json');
     expect(JSON.parse(readFileSync(claim, 'utf8'))).toMatchObject({ file_name: 'day2.csv', attempts: 1 });
