@@ -29,6 +29,8 @@ import { ensureFolderSync } from './ensure-folder';
 
 const READ_CHUNK_BYTES = 64 * 1024;
 const HASH_CHUNK_BYTES = 1024 * 1024;
+/** The one-byte read that confirms the end of a file (this thread's only: reads are synchronous). */
+const PROBE = Buffer.alloc(1);
 
 export type OpenedEntry = { ok: true; entry: InboxEntry } | { ok: false; ignored: IgnoredEntry };
 
@@ -139,17 +141,41 @@ export class InboxEntry {
     return { chunks: chunks(), digest: () => hash.digest('hex') };
   }
 
+  /** The bytes the last `sha256()` read when they were the whole file, with their hash (`takeWholeBytes`). */
+  private whole: WholeBytes | null = null;
+
   /**
-   * SHA-256 of the bytes, or null when there are more than `maxBytes` (not read beyond). The first
-   * MiB is read synchronously, and so is the read that finds the end of a file shorter than that
-   * (the whole of a usual file, some kilobytes in the page cache after its arrival: no hand-off to
-   * the thread pool); the rest of a large file through the pool, so that a file of hundreds of MiB
-   * never holds the event loop.
+   * SHA-256 of the bytes, or null when there are more than `maxBytes` (not read beyond). A file
+   * under 1 MiB is read synchronously in one read into a buffer of its own size and one byte more,
+   * and a read of one byte confirms its end (the whole of a usual file, some kilobytes in the page
+   * cache after its arrival, with no hand-off to the thread pool); those bytes are kept for its
+   * parse (`takeWholeBytes`): the file is not read and hashed a second time (issue 9). A larger
+   * file (or one that grew past its size when opened) has its first MiB read synchronously and the
+   * rest through the pool, so that a file of hundreds of MiB never holds the event loop.
    */
   async sha256(maxBytes = Infinity): Promise<string | null> {
+    this.whole = null;
     const hash = createHash('sha256');
-    const buffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
-    for (let position = 0; ;) {
+    // Its own memory (not a slice of Node's shared pool): it can be handed to another thread.
+    const own = Buffer.allocUnsafeSlow(Math.min(HASH_CHUNK_BYTES, this.size + 1));
+    const first = this.readSyncAt(own, 0);
+    if (first > maxBytes) return null;
+    hash.update(own.subarray(0, first));
+    let position = first;
+    if (first < own.length) {
+      // A short read: the end, unless the file grew just then (a read of one byte says which).
+      const probe = this.readSyncAt(PROBE, first);
+      if (probe === 0) {
+        const digest = hash.digest('hex');
+        this.whole = { bytes: own.subarray(0, first), sha256: digest };
+        return digest;
+      }
+      position += probe;
+      if (position > maxBytes) return null;
+      hash.update(PROBE.subarray(0, probe));
+    }
+    const buffer = own.length === HASH_CHUNK_BYTES ? own : Buffer.allocUnsafe(HASH_CHUNK_BYTES);
+    for (;;) {
       let bytesRead: number;
       try {
         bytesRead = position < HASH_CHUNK_BYTES ? readSync(this.fd, buffer, 0, HASH_CHUNK_BYTES, position) : (await readAt(this.fd, buffer, 0, HASH_CHUNK_BYTES, position)).bytesRead;
@@ -161,6 +187,35 @@ export class InboxEntry {
       if (position > maxBytes) return null;
       hash.update(buffer.subarray(0, bytesRead));
     }
+  }
+
+  private readSyncAt(buffer: Buffer, position: number): number {
+    try {
+      return readSync(this.fd, buffer, 0, buffer.length, position);
+    } catch (e) {
+      throw StorageError.wrap('read', this.file.path, e);
+    }
+  }
+
+  /**
+   * The whole file's bytes as the last `sha256()` read and hashed them, if that hash is `sha256`
+   * and they were read in one go; given once (a second call gives null, and so does a file read
+   * in chunks): the caller parses them instead of reading the descriptor again, or hands them to
+   * a judging thread (their memory is the buffer's own, so it can be transferred).
+   */
+  takeWholeBytes(sha256: string): Uint8Array | null {
+    const w = this.whole;
+    this.whole = null;
+    return w !== null && w.sha256 === sha256 ? w.bytes : null;
+  }
+
+  /**
+   * What a parse of the file reads: the bytes `sha256()` kept (their hash the one given), else
+   * the descriptor's chunks hashed as they are read (`digest()` after the last one).
+   */
+  parseSource(sha256: string): { chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>; digest: () => string } {
+    const bytes = this.takeWholeBytes(sha256);
+    return bytes !== null ? bytesSource(bytes, sha256) : this.chunksHashed();
   }
 
   /** The inbox name still refers to this very file. */
@@ -258,6 +313,17 @@ export class InboxEntry {
     closeQuietly(this.fd);
     closeQuietly(this.dir);
   }
+}
+
+/** The whole file's bytes read and hashed once (InboxEntry.sha256). */
+interface WholeBytes {
+  bytes: Uint8Array;
+  sha256: string;
+}
+
+/** Bytes already read and hashed (their hash known) as what a parse reads. */
+export function bytesSource(bytes: Uint8Array, sha256: string): { chunks: Iterable<Uint8Array>; digest: () => string } {
+  return { chunks: [bytes], digest: () => sha256 };
 }
 
 /**

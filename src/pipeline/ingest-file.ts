@@ -208,7 +208,7 @@ export function judgeConfigOf(env: FileEnv): JudgeConfig {
 /** Judges a claimed file here, on the participant's book as it is now. */
 export async function judgeHere(entry: InboxEntry, env: FileEnv, job: JudgeJob): Promise<Judged> {
   const refsBefore = await env.book.usedRefs(job.folder);
-  return judgeClaimedFile(entry.chunksHashed(), job, judgeConfigOf(env), {
+  return judgeClaimedFile(entry.parseSource(job.sha256), job, judgeConfigOf(env), {
     refUsedBefore: (ref) => refsBefore.has(ref),
     fileSeqAccepted: (seq) => env.book.isFileSeqAccepted(job.folder, seq),
   });

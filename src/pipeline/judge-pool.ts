@@ -21,6 +21,12 @@ export interface JudgeRequest {
   /** The file's path, named in a storage fault. */
   where: string;
   job: JudgeJob;
+  /**
+   * The whole file's bytes, already read and hashed (their SHA-256 is `job.sha256`) by the main
+   * thread, transferred with the request: the thread parses them instead of reading `fd`. Null:
+   * the thread reads the file through `fd`, hashing it as it reads.
+   */
+  bytes: Uint8Array | null;
 }
 
 export type JudgeReply =
@@ -49,6 +55,15 @@ interface Thread {
    */
   parsing: Int32Array;
   alive: boolean;
+}
+
+/**
+ * The bytes are the whole of their memory (InboxEntry reads a file into a buffer of its size and
+ * one byte more): handed over, not copied. Any other view (a slice of Node's shared pool, say) is
+ * copied, so nothing else loses its memory.
+ */
+function ownsItsMemory(bytes: Uint8Array): boolean {
+  return bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.buffer.byteLength - bytes.byteLength <= 1;
 }
 
 /** How the thread's code is loaded: the compiled file, or (tests run from the TypeScript sources) through the compiler. */
@@ -89,14 +104,18 @@ export class JudgePool {
     return this.threads.length;
   }
 
-  judge(fd: number, where: string, job: JudgeJob): Promise<Judged> {
+  /**
+   * `bytes`: the whole file as read and hashed by the caller (InboxEntry.takeWholeBytes), their
+   * memory handed over to the thread (the caller must not use them after); null to read `fd`.
+   */
+  judge(fd: number, where: string, job: JudgeJob, bytes: Uint8Array | null = null): Promise<Judged> {
     const alive = this.threads.filter((t) => t.alive);
     if (alive.length === 0) return Promise.reject(new JudgeThreadStopped(false, 'no judging thread left'));
     const thread = alive.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = this.nextId++;
     return new Promise<Judged>((resolve, reject) => {
       thread.pending.set(id, { resolve, reject });
-      thread.worker.postMessage({ id, fd, where, job } satisfies JudgeRequest);
+      thread.worker.postMessage({ id, fd, where, job, bytes } satisfies JudgeRequest, bytes !== null && ownsItsMemory(bytes) ? [bytes.buffer as ArrayBuffer] : []);
     });
   }
 

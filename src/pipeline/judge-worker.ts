@@ -7,12 +7,15 @@
  * "no", and the judgement records what was asked; the main thread checks those answers when the
  * file's turn to commit comes (parallel-ingest.ts).
  *
+ * The bytes are those the main thread read and hashed, handed over with the request, when it
+ * read the whole file at once (a usual file); else they are read through the descriptor.
+ *
  * One file's parse runs at a time (so a thread that dies was judging exactly the file it last
  * said it started); only the final fsyncs of a file overlap the next file's parse.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isStorageFault, StorageError } from '../domain/errors';
-import { descriptorChunks } from '../io/inbox-entry';
+import { bytesSource, descriptorChunks } from '../io/inbox-entry';
 import { judgeClaimedFile, JudgeConfig, JudgeState } from './judge-file';
 import type { JudgeReply, JudgeRequest } from './judge-pool';
 import { transferablesOf } from './ingested-book';
@@ -38,7 +41,7 @@ function failure(id: number, e: unknown): JudgeReply {
 }
 
 port.on('message', (request: JudgeRequest) => {
-  const { id, fd, job, where } = request;
+  const { id, fd, job, where, bytes } = request;
   let parsed: () => void = () => undefined;
   const parsedOnce = new Promise<void>((resolve) => { parsed = resolve; });
   // The parse of this file waits for the previous file's parse (not for its fsyncs).
@@ -49,7 +52,8 @@ port.on('message', (request: JudgeRequest) => {
     Atomics.store(parsing, 0, id);
     let reply: JudgeReply;
     try {
-      const judged = await judgeClaimedFile(descriptorChunks(fd, where), job, config, KNOWS_NOTHING, parsed);
+      const source = bytes !== null ? bytesSource(bytes, job.sha256) : descriptorChunks(fd, where);
+      const judged = await judgeClaimedFile(source, job, config, KNOWS_NOTHING, parsed);
       reply = { id, kind: 'judged', judged };
     } catch (e) {
       reply = failure(id, e);

@@ -159,7 +159,7 @@ export async function ingestFilesInParallel(run: ParallelRun): Promise<void> {
     slot.entry = opened.entry;
     const prepared = await prepareFile(opened.entry, env, (sha) => sameBytesBefore(slot, sha));
     if (prepared.kind === 'claimed') {
-      slot.judging = pool.judge(opened.entry.descriptor, slot.file.path, prepared.job);
+      slot.judging = pool.judge(opened.entry.descriptor, slot.file.path, prepared.job, opened.entry.takeWholeBytes(prepared.job.sha256));
       slot.judging.catch(() => undefined);
     }
     return { kind: 'prepared', prepared };

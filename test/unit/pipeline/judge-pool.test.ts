@@ -73,6 +73,57 @@ describe('JudgePool', () => {
     }
   }, 30_000);
 
+  it('bytes handed over with the request are what is judged (not the descriptor), the same judgement as read through it', async () => {
+    const bytes = readFileSync(SAMPLE);
+    const own = new Uint8Array(new ArrayBuffer(bytes.length + 1), 0, bytes.length);
+    own.set(bytes);
+    // The descriptor given beside the bytes is another file's: a judge that read it would judge
+    // other bytes (and their hash would not be the job's: INCOMPLETE).
+    const other = path.join(dir, 'other.csv');
+    writeFileSync(other, 'H,not,this,file\n');
+    const otherFd = openSync(other, 'r');
+    const fd = openSync(SAMPLE, 'r');
+    const viaFd = new JudgePool(config(path.join(dir, 'work-fd')), 1);
+    const viaBytes = new JudgePool(config(path.join(dir, 'work-bytes')), 1);
+    try {
+      const a = await viaFd.judge(fd, SAMPLE, job('day1.csv'));
+      const b = await viaBytes.judge(otherFd, SAMPLE, job('day1.csv'), own);
+      // Handed over, not copied: the sender's view of the memory is gone.
+      expect(own.byteLength).toBe(0);
+      expect(a.kind).toBe('accepted');
+      expect(b.kind).toBe('accepted');
+      if (a.kind !== 'accepted' || b.kind !== 'accepted') return;
+      expect(b.meta).toEqual(a.meta);
+      expect(b.refs).toEqual(a.refs);
+      expect(b.store.jsonl_sha256).toBe(a.store.jsonl_sha256);
+      expect(readFileSync(b.store.tmp)).toEqual(readFileSync(a.store.tmp));
+      expect(readFileSync(b.ack.tmp, 'utf8')).toBe(readFileSync(a.ack.tmp, 'utf8'));
+      expect(a.meta.records).toBeGreaterThan(0);
+    } finally {
+      await viaFd.close();
+      await viaBytes.close();
+      closeSync(fd);
+      closeSync(otherFd);
+    }
+  });
+
+  it('bytes that are a view of larger memory are copied to the thread, never taken from the sender', async () => {
+    const bytes = readFileSync(SAMPLE);
+    const big = new Uint8Array(bytes.length + 100);
+    big.set(bytes, 50);
+    const view = big.subarray(50, 50 + bytes.length);
+    const fd = openSync(SAMPLE, 'r');
+    const pool = new JudgePool(config(path.join(dir, 'work')), 1);
+    try {
+      const judged = await pool.judge(fd, SAMPLE, job('day1.csv'), view);
+      expect(judged.kind).toBe('accepted');
+      expect(Buffer.from(view)).toEqual(bytes);
+    } finally {
+      await pool.close();
+      closeSync(fd);
+    }
+  });
+
   it('a file judged to the end is no longer the one being parsed', async () => {
     const fd = openSync(SAMPLE, 'r');
     const pool = new JudgePool(config(path.join(dir, 'work')), 1);
