@@ -4,11 +4,11 @@
  * `.<name>.<12 hex>.tmp`; a run stopped between write and rename leaves it behind, and the
  * owner of the folder removes such leftovers on its next start.
  */
-import { closeSync, promises as fs, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, promises as fs, renameSync, rmSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StorageError } from '../domain/errors';
-import { ensureFolder } from './ensure-folder';
+import { ensureFolder, ensureFolderSync } from './ensure-folder';
 import { closeQuietly } from './descriptors';
 import { fsyncThroughPool, openThroughPool } from './pool-calls';
 
@@ -66,6 +66,42 @@ export async function writeSmallFileAtomic(file: string, data: string, o: { fsyn
     for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
     const written = fd;
     if (o.fsync) await fsyncThroughPool(written);
+    fd = null;
+    closeSync(written);
+    step = 'rename into place';
+    renameSync(tmp, file);
+  } catch (e) {
+    if (fd !== null) closeQuietly(fd);
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // Left for the owner's cleanup of temporary names on its next start.
+    }
+    throw StorageError.wrap(step, file, e);
+  }
+}
+
+/**
+ * The same steps without an fsync, every one synchronous (a claim written by a judging thread just
+ * before it parses the file, pipeline/judge-worker.ts: no hand-off to the thread pool and back
+ * between the claim and the parse). Readers never see a half-written file; after a power cut the
+ * bytes may be missing (an empty file), which the reader must accept.
+ */
+export function writeSmallFileAtomicUnsyncedSync(file: string, data: string): void {
+  const tmp = temporaryName(file);
+  let fd: number | null = null;
+  let step = 'write';
+  try {
+    try {
+      fd = openSync(tmp, 'w');
+    } catch {
+      // The folder missing (or not a folder): ensureFolderSync names it; any other fault comes again below.
+      ensureFolderSync(path.dirname(file));
+    }
+    fd ??= openSync(tmp, 'w');
+    const bytes = Buffer.from(data, 'utf8');
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    const written = fd;
     fd = null;
     closeSync(written);
     step = 'rename into place';

@@ -1,5 +1,6 @@
 /**
  * The claim journal: `<work>/claims/<folder>/<file name>.json`, written before a file is parsed
+ * (in a parallel ingest by the judging thread, just before it parses the file: writeClaimSync)
  * and removed after it is moved out of the inbox. A claim found on start means a run stopped part
  * way: if the store already has the file committed, the pipeline finishes (ack, move) from the
  * store instead of answering DUPLICATE_FILE.
@@ -17,7 +18,7 @@
  *     abort) leaves its writes in the page cache, where the next run reads them. Only a power cut
  *     can lose them, and that stop is not the file's doing;
  *   - recovery needs the claim's name to survive whenever the commit that follows it does. The
- *     claim is renamed into place before the file is judged, so before the store's lines, meta
+ *     claim is renamed into place before the file is parsed, so before the store's lines, meta
  *     and acknowledgement are fsynced and renamed: the journal that makes those renames durable
  *     (the requirement on the work folder's file system, docs/performance.md "Durability")
  *     carries the claim's name with them. Its bytes may not survive (a power cut before the file
@@ -28,7 +29,7 @@
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { StorageError, systemErrorCode } from '../domain/errors';
-import { writeSmallFileAtomic } from './atomic-write';
+import { writeSmallFileAtomic, writeSmallFileAtomicUnsyncedSync } from './atomic-write';
 
 export interface Claim {
   folder: string;
@@ -60,6 +61,19 @@ export async function writeClaim(work: string, claim: Claim): Promise<void> {
   const file = claimPath(work, claim.folder, claim.file_name);
   try {
     await writeSmallFileAtomic(file, JSON.stringify(claim) + '\n', { fsync: false });
+  } catch (e) {
+    throw StorageError.wrap('write the claim', file, e);
+  }
+}
+
+/**
+ * The same, synchronously: what a judging thread does just before it parses the file (the parallel
+ * ingest, pipeline/judge-worker.ts), so the parse never waits for a round trip to the main thread.
+ */
+export function writeClaimSync(work: string, claim: Claim): void {
+  const file = claimPath(work, claim.folder, claim.file_name);
+  try {
+    writeSmallFileAtomicUnsyncedSync(file, JSON.stringify(claim) + '\n');
   } catch (e) {
     throw StorageError.wrap('write the claim', file, e);
   }

@@ -44,7 +44,7 @@ import type { IngestLimits } from '../offering/ingest-limits';
 import { ackHeaderLine, ackLine, ackLines, ackRowOf, AckRow, duplicateFileRow, fileRejectedRow } from '../validate/ack-rows';
 import type { InboxFile } from '../io/inbox';
 import type { InboxEntry } from '../io/inbox-entry';
-import { isTornClaim, POISON_ATTEMPTS, readClaim, removeClaim, writeClaim } from '../io/claims';
+import { Claim, isTornClaim, POISON_ATTEMPTS, readClaim, removeClaim, writeClaim } from '../io/claims';
 import { commitPreparedAck, discardPreparedAck, PreparedAck, writeAckFile } from '../io/ack-file';
 import { readStoredFileMeta, streamStoredFileBatches, StoredFileMeta } from '../io/store';
 import { commitStoredFile, discardStoredFile } from '../io/store-writer';
@@ -136,11 +136,15 @@ async function finishSingleRow(entry: InboxEntry, row: AckRow, env: FileEnv, rep
   return { ...baseReport(file), ...report, outcome: row.status === 'DUPLICATE_FILE' ? 'DUPLICATE_FILE' : 'FILE_REJECTED', reason_code: row.reason_code, ack_path: ack, moved_to: moved };
 }
 
-/** What the steps before the parse decided: the file is finished, or claimed and to be judged. */
-export type Prepared = { kind: 'finished'; report: FileReport } | { kind: 'claimed'; job: JudgeJob; attemptsBefore: number };
+/**
+ * What the steps before the parse decided: the file is finished, or to be claimed and judged. The
+ * claim (`claim`) is written by the caller before the parse: ingestFile on the main thread, the
+ * parallel run by the judging thread just before it parses the file (judge-worker.ts).
+ */
+export type Prepared = { kind: 'finished'; report: FileReport } | { kind: 'claimed'; job: JudgeJob; attemptsBefore: number; claim: Claim };
 
 /**
- * Recovery, poison guard, admission, size, hash, duplicate, claim. `sameBytesInFlight` lets the
+ * Recovery, poison guard, admission, size, hash, duplicate, the claim to write. `sameBytesInFlight` lets the
  * parallel run finish an earlier file of the same folder with the same bytes first (its commit
  * decides whether these bytes are a duplicate); ingestFile has none in flight.
  */
@@ -167,7 +171,9 @@ export async function prepareFile(entry: InboxEntry, env: FileEnv, sameBytesInFl
       env.logger?.error({ participant: file.folder, file: file.name, sha256: sha, attempts: attemptsBefore }, 'poison file quarantined');
       return finished(await finishSingleRow(entry, fileRejectedRow(r), env, { sha256: sha }));
     }
-    await removeClaim(env.workDir, file.folder, file.name);
+    // The claim stays until this run's replaces it (written just before the parse) or the file is
+    // finished without a parse (its claim removed then): a run stopped meanwhile leaves it as the
+    // runs before had left it.
   }
   const admission = await env.gate.admit(file);
   if (!admission.admit) return finished(await finishSingleRow(entry, bookClosedRow(admission.detail), env, {}));
@@ -180,8 +186,8 @@ export async function prepareFile(entry: InboxEntry, env: FileEnv, sameBytesInFl
   if (sha256 === null) return finished(await finishSingleRow(entry, fileRejectedRow(tooLarge()), env, {}));
   await sameBytesInFlight(sha256);
   if (await env.book.isFileAccepted(file.folder, sha256)) return finished(await finishSingleRow(entry, duplicateFileRow(), env, { sha256 }));
-  await writeClaim(env.workDir, { folder: file.folder, file_name: file.name, sha256, attempts: attemptsBefore + 1 });
-  return { kind: 'claimed', job: { folder: file.folder, fileName: file.name, sha256, closeLists }, attemptsBefore };
+  const mine: Claim = { folder: file.folder, file_name: file.name, sha256, attempts: attemptsBefore + 1 };
+  return { kind: 'claimed', job: { folder: file.folder, fileName: file.name, sha256, closeLists }, attemptsBefore, claim: mine };
 }
 
 /**
@@ -218,6 +224,7 @@ export async function ingestFile(entry: InboxEntry, env: FileEnv): Promise<FileR
   const prepared = await prepareFile(entry, env);
   if (prepared.kind === 'finished') return prepared.report;
   const { job } = prepared;
+  await writeClaim(env.workDir, prepared.claim);
   return withClaim(entry, env, job.sha256, async () => {
     await env.onStep?.('claimed', entry.file);
     await env.beforeParse?.(entry.file);

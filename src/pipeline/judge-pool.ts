@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { StorageError } from '../domain/errors';
 import type { Judged, JudgeConfig, JudgeJob } from './judge-file';
+import type { Claim } from '../io/claims';
 
 export interface JudgeRequest {
   id: number;
@@ -27,6 +28,8 @@ export interface JudgeRequest {
    * the thread reads the file through `fd`, hashing it as it reads.
    */
   bytes: Uint8Array | null;
+  /** The claim the thread writes just before it parses the file (null: none, the caller claimed it). */
+  claim: Claim | null;
 }
 
 export type JudgeReply =
@@ -107,15 +110,17 @@ export class JudgePool {
   /**
    * `bytes`: the whole file as read and hashed by the caller (InboxEntry.takeWholeBytes), their
    * memory handed over to the thread (the caller must not use them after); null to read `fd`.
+   * `claim`: written by the thread just before it parses the file (a fault writing it is a
+   * storage fault, rethrown as a StorageError, and nothing of the file is parsed).
    */
-  judge(fd: number, where: string, job: JudgeJob, bytes: Uint8Array | null = null): Promise<Judged> {
+  judge(fd: number, where: string, job: JudgeJob, bytes: Uint8Array | null = null, claim: Claim | null = null): Promise<Judged> {
     const alive = this.threads.filter((t) => t.alive);
     if (alive.length === 0) return Promise.reject(new JudgeThreadStopped(false, 'no judging thread left'));
     const thread = alive.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = this.nextId++;
     return new Promise<Judged>((resolve, reject) => {
       thread.pending.set(id, { resolve, reject });
-      thread.worker.postMessage({ id, fd, where, job, bytes } satisfies JudgeRequest, bytes !== null && ownsItsMemory(bytes) ? [bytes.buffer as ArrayBuffer] : []);
+      thread.worker.postMessage({ id, fd, where, job, bytes, claim } satisfies JudgeRequest, bytes !== null && ownsItsMemory(bytes) ? [bytes.buffer as ArrayBuffer] : []);
     });
   }
 

@@ -7,6 +7,8 @@
  * "no", and the judgement records what was asked; the main thread checks those answers when the
  * file's turn to commit comes (parallel-ingest.ts).
  *
+ * The thread writes the file's claim (io/claims.ts) just before it parses the file.
+ *
  * The bytes are those the main thread read and hashed, handed over with the request, when it
  * read the whole file at once (a usual file); else they are read through the descriptor.
  *
@@ -16,6 +18,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isStorageFault, StorageError } from '../domain/errors';
 import { bytesSource, descriptorChunks } from '../io/inbox-entry';
+import { writeClaimSync } from '../io/claims';
 import { judgeClaimedFile, JudgeConfig, JudgeState } from './judge-file';
 import type { JudgeReply, JudgeRequest } from './judge-pool';
 import { transferablesOf } from './ingested-book';
@@ -41,7 +44,7 @@ function failure(id: number, e: unknown): JudgeReply {
 }
 
 port.on('message', (request: JudgeRequest) => {
-  const { id, fd, job, where, bytes } = request;
+  const { id, fd, job, where, bytes, claim } = request;
   let parsed: () => void = () => undefined;
   const parsedOnce = new Promise<void>((resolve) => { parsed = resolve; });
   // The parse of this file waits for the previous file's parse (not for its fsyncs).
@@ -52,6 +55,8 @@ port.on('message', (request: JudgeRequest) => {
     Atomics.store(parsing, 0, id);
     let reply: JudgeReply;
     try {
+      // Claimed before the first byte is parsed (the poison guard counts this run from here).
+      if (claim !== null) writeClaimSync(config.workDir, claim);
       const source = bytes !== null ? bytesSource(bytes, job.sha256) : descriptorChunks(fd, where);
       const judged = await judgeClaimedFile(source, job, config, KNOWS_NOTHING, parsed);
       reply = { id, kind: 'judged', judged };

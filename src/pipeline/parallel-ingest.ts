@@ -35,12 +35,16 @@
  *    fsynced under temporary names (worker) -> lines renamed -> meta renamed (the commit, main) ->
  *    the ack renamed into place -> move -> unclaim.
  *
- * Claims and the poison guard: a file is claimed (prepareFile) before it is sent to a thread. If
- * the run stops (a storage fault, a thread that died), the files claimed ahead of the stopping
- * point and left alone get their claims back as the earlier runs had left them (releaseClaim):
- * only the file a dying thread was parsing keeps this run's attempt. A kill of the whole process
- * (kill -9, power) leaves the claims of the files in flight (at most `lookahead`), each counted as
- * an attempt, like the one file of a sequential run.
+ * Claims and the poison guard: a file is claimed by the judging thread it is sent to, just before
+ * that thread parses it (judge-worker.ts: the claim prepareFile made, written synchronously), so
+ * the parse never waits for the claim to travel through the main thread and the thread pool and
+ * back (issue 9), and the claim is still written before the file's first byte is parsed and
+ * before anything of it is fsynced or committed. If the run stops (a storage fault, a thread that
+ * died), the files prepared ahead of the stopping point and left alone get their claims back as
+ * the earlier runs had left them (releaseClaim, once their judgement has settled): only the file
+ * a dying thread was parsing keeps this run's attempt. A kill of the whole process (kill -9,
+ * power) leaves the claims of the files whose parse had started (at most `lookahead`), each
+ * counted as an attempt, like the one file of a sequential run.
  */
 import type { IgnoredEntry, InboxFile } from '../io/inbox';
 import { InboxEntry, openInboxEntry } from '../io/inbox-entry';
@@ -159,7 +163,7 @@ export async function ingestFilesInParallel(run: ParallelRun): Promise<void> {
     slot.entry = opened.entry;
     const prepared = await prepareFile(opened.entry, env, (sha) => sameBytesBefore(slot, sha));
     if (prepared.kind === 'claimed') {
-      slot.judging = pool.judge(opened.entry.descriptor, slot.file.path, prepared.job, opened.entry.takeWholeBytes(prepared.job.sha256));
+      slot.judging = pool.judge(opened.entry.descriptor, slot.file.path, prepared.job, opened.entry.takeWholeBytes(prepared.job.sha256), prepared.claim);
       slot.judging.catch(() => undefined);
     }
     return { kind: 'prepared', prepared };

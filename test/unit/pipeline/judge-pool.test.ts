@@ -5,9 +5,14 @@
  *
  * The thread is stopped inside a parse: its first file is long (300,000 copies of a D line, some
  * seconds to judge), and the thread is terminated as soon as the shared slot names that file.
+ *
+ * The thread also writes each file's claim just before it parses it (the parallel ingest): the
+ * culprit is claimed, a file queued behind it is not.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readClaim } from '../../../src/io/claims';
+import { StorageError } from '../../../src/domain/errors';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadOfferingFile, loadParticipantsFile } from '../../../src/io/config-files';
@@ -25,6 +30,7 @@ function config(workDir: string): JudgeConfig {
 
 const SAMPLE_SHA256 = createHash('sha256').update(readFileSync(SAMPLE)).digest('hex');
 const job = (fileName: string) => ({ folder: 'BRK001', fileName, sha256: SAMPLE_SHA256, closeLists: false });
+const claimOf = (fileName: string) => ({ folder: 'BRK001', file_name: fileName, sha256: SAMPLE_SHA256, attempts: 1 });
 
 /** The pool's one thread, as the pool keeps it (private: its shared slot and its worker). */
 const onlyThread = (pool: JudgePool) => (pool as unknown as { threads: { parsing: Int32Array; worker: { terminate(): Promise<number> } }[] }).threads[0]!;
@@ -53,8 +59,8 @@ describe('JudgePool', () => {
     const queued = openSync(SAMPLE, 'r');
     const pool = new JudgePool(config(path.join(dir, 'work')), 1);
     try {
-      const first = pool.judge(held, long, job('long.csv'));
-      const second = pool.judge(queued, SAMPLE, job('day1.csv'));
+      const first = pool.judge(held, long, job('long.csv'), null, claimOf('long.csv'));
+      const second = pool.judge(queued, SAMPLE, job('day1.csv'), null, claimOf('day1.csv'));
       const outcomes = Promise.allSettled([first, second]);
       await parsingStarted(pool, 1);
       await onlyThread(pool).worker.terminate();
@@ -66,6 +72,10 @@ describe('JudgePool', () => {
       expect(ea).toBeInstanceOf(JudgeThreadStopped);
       expect(eb).toBeInstanceOf(JudgeThreadStopped);
       expect([ea.culprit, eb.culprit]).toEqual([true, false]);
+      // The thread claims a file just before it parses it: the culprit is claimed (this run's
+      // attempt counts), the file queued behind it never was.
+      expect(await readClaim(path.join(dir, 'work'), 'BRK001', 'long.csv')).toEqual(claimOf('long.csv'));
+      expect(await readClaim(path.join(dir, 'work'), 'BRK001', 'day1.csv')).toBeNull();
     } finally {
       await pool.close();
       closeSync(held);
@@ -118,6 +128,27 @@ describe('JudgePool', () => {
       const judged = await pool.judge(fd, SAMPLE, job('day1.csv'), view);
       expect(judged.kind).toBe('accepted');
       expect(Buffer.from(view)).toEqual(bytes);
+    } finally {
+      await pool.close();
+      closeSync(fd);
+    }
+  });
+
+  it('the claim handed with a file is written by the thread before its judgement; a claim that cannot be written stops the file as a storage fault', async () => {
+    const work = path.join(dir, 'work');
+    const fd = openSync(SAMPLE, 'r');
+    const pool = new JudgePool(config(work), 1);
+    try {
+      const judged = await pool.judge(fd, SAMPLE, job('day1.csv'), null, claimOf('day1.csv'));
+      expect(judged.kind).toBe('accepted');
+      expect(await readClaim(work, 'BRK001', 'day1.csv')).toEqual(claimOf('day1.csv'));
+      // The participant's claims folder is a file: the claim cannot be written, nothing is parsed.
+      mkdirSync(path.join(work, 'claims'), { recursive: true });
+      writeFileSync(path.join(work, 'claims', 'BRK002'), 'not a folder');
+      const failed = pool.judge(fd, SAMPLE, { ...job('x.csv'), folder: 'BRK002' }, null, { ...claimOf('x.csv'), folder: 'BRK002' });
+      await expect(failed).rejects.toBeInstanceOf(StorageError);
+      await expect(failed).rejects.toThrow(/^cannot create the folder .*claims\/BRK002 \((EEXIST|ENOTDIR)/);
+      expect(existsSync(path.join(work, 'outbox', 'BRK002'))).toBe(false);
     } finally {
       await pool.close();
       closeSync(fd);
