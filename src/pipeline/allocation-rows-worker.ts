@@ -5,17 +5,17 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { StreamedFile } from '../io/streamed-file';
-import { renderRows, RowFileName, RowsView } from './allocation-rows';
+import { receivedRows, renderRows, RowFileName, SentRowsView } from './allocation-rows';
 
 const NAMES: readonly RowFileName[] = ['results', 'refunds', 'deposits', 'certificates'];
 
 async function main(): Promise<void> {
-  const { work, view, partsDir } = workerData as { work: string; view: RowsView; partsDir: string };
+  const { work, view: sent, partsDir } = workerData as { work: string; view: SentRowsView; partsDir: string };
   const parts = {} as Record<RowFileName, StreamedFile>;
   // Not fsynced: the main thread copies them into the output files (which are), then removes them.
   for (const name of NAMES) parts[name] = await StreamedFile.open(partsDir, `${name}.part`, { durable: false });
   try {
-    const totals = await renderRows(work, view, { put: (file, text) => parts[file].write(text) });
+    const totals = await renderRows(work, receivedRows(sent), { put: (file, text) => parts[file].write(text) });
     for (const name of NAMES) await parts[name].close();
     parentPort!.postMessage({ ok: true, totals, parts: Object.fromEntries(NAMES.map((n) => [n, parts[n].tmp])) });
   } catch (e) {

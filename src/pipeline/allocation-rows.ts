@@ -12,7 +12,7 @@
 import type { CompactFile } from '../allocate/compact-book';
 import { POOL_OF_CODE } from '../allocate/compact-allocation';
 import { CHANNELS, Channel, Participant, StoredInstruction } from '../domain/types';
-import { StorageError } from '../domain/errors';
+import { InvariantError, StorageError } from '../domain/errors';
 import { formatCentsOf } from '../money/cents';
 import { certificateRow, hasCertificate } from '../refund/certificates';
 import { Cents, CentsSum, REFUND_REASON_OF_CODE, STATUS_OF_CODE } from '../refund/compact-settlement';
@@ -52,6 +52,36 @@ export interface RowsView {
   registry: Map<string, Participant>;
   ctx: RefundLedgerContext;
   collectMin: number | undefined;
+}
+
+/**
+ * A view as sent to another thread: its refs as one text, joined by LF (a field never holds an LF:
+ * the parser splits the file's lines on it), which crosses as one string instead of one a row.
+ */
+export type SentRowsView = Omit<RowsView, 'refs'> & { refsText: string };
+
+/**
+ * The view to send, and the buffers to hand over with it: those of its typed arrays that own the
+ * whole of their memory (a copy of the range); any other is cloned, so the sender loses nothing.
+ */
+export function sentRows(view: RowsView): { sent: SentRowsView; transfer: ArrayBuffer[] } {
+  const { refs, ...rest } = view;
+  const arrays = [view.file, view.line, view.order, view.status, view.code, view.refund, view.refundReason, view.refundSeq, view.pool, view.allotted];
+  const transfer = arrays.filter((a) => isArrayBuffer(a.buffer) && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength).map((a) => a.buffer as ArrayBuffer);
+  return { sent: { ...rest, refsText: refs.join('\n') }, transfer: [...new Set(transfer)] };
+}
+
+/** Not a SharedArrayBuffer (tested by its tag: typed arrays may come from another realm). */
+function isArrayBuffer(b: ArrayBufferLike): b is ArrayBuffer {
+  return Object.prototype.toString.call(b) === '[object ArrayBuffer]';
+}
+
+/** The view a thread was sent (sentRows). */
+export function receivedRows(sent: SentRowsView): RowsView {
+  const { refsText, ...rest } = sent;
+  const refs = sent.end > sent.base ? refsText.split('\n') : [];
+  if (refs.length !== sent.end - sent.base) throw new InvariantError(`the rows sent to a thread hold ${refs.length} refs for ${sent.end - sent.base} instructions`);
+  return { ...rest, refs };
 }
 
 export type RowFileName = 'results' | 'refunds' | 'deposits' | 'certificates';

@@ -66,7 +66,7 @@ interface Thread {
  * copied, so nothing else loses its memory.
  */
 function ownsItsMemory(bytes: Uint8Array): boolean {
-  return bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.buffer.byteLength - bytes.byteLength <= 1;
+  return Object.prototype.toString.call(bytes.buffer) === '[object ArrayBuffer]' && bytes.byteOffset === 0 && bytes.buffer.byteLength - bytes.byteLength <= 1;
 }
 
 /** How the thread's code is loaded: the compiled file, or (tests run from the TypeScript sources) through the compiler. */
