@@ -12,7 +12,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { StorageError } from '../domain/errors';
+import { InvariantError, StorageError } from '../domain/errors';
 import type { Judged, JudgeConfig, JudgeJob } from './judge-file';
 import type { Claim } from '../io/claims';
 
@@ -32,8 +32,31 @@ export interface JudgeRequest {
   claim: Claim | null;
 }
 
+/**
+ * A judgement as it crosses back from the thread: the refs it asked about (hundreds a file) as
+ * one text joined by LF (a ref that was asked about is well-formed: letters, digits and hyphens)
+ * with their count, instead of an array cloned one string at a time (issue 9).
+ */
+export type SentJudged = Judged extends infer J ? (J extends { refs: string[] } ? Omit<J, 'refs'> & { refsText: string; refsCount: number } : J) : never;
+
+/** The judgement to post (see SentJudged). */
+export function sentJudged(judged: Judged): SentJudged {
+  if (judged.kind !== 'accepted' && judged.kind !== 'fault') return judged;
+  const { refs, ...rest } = judged;
+  return { ...rest, refsText: refs.join('\n'), refsCount: refs.length } as SentJudged;
+}
+
+/** The judgement posted by the thread (sentJudged). */
+export function receivedJudged(sent: SentJudged): Judged {
+  if (!('refsText' in sent)) return sent;
+  const { refsText, refsCount, ...rest } = sent;
+  const refs = refsCount === 0 ? [] : refsText.split('\n');
+  if (refs.length !== refsCount) throw new InvariantError(`a judging thread sent ${refs.length} refs for ${refsCount}`);
+  return { ...rest, refs } as Judged;
+}
+
 export type JudgeReply =
-  | { id: number; kind: 'judged'; judged: Judged }
+  | { id: number; kind: 'judged'; judged: SentJudged }
   | { id: number; kind: 'failed'; storage: boolean; name: string; message: string; errno: string | null };
 
 /** The thread judging a file stopped; `culprit`: it stopped while parsing this file. */
@@ -128,7 +151,13 @@ export class JudgePool {
     const p = thread.pending.get(reply.id);
     if (!p) return;
     thread.pending.delete(reply.id);
-    if (reply.kind === 'judged') p.resolve(reply.judged);
+    if (reply.kind === 'judged') {
+      try {
+        p.resolve(receivedJudged(reply.judged));
+      } catch (e) {
+        p.reject(e as Error);
+      }
+    }
     else if (reply.storage) p.reject(new StorageError(reply.message, reply.errno));
     else p.reject(Object.assign(new Error(reply.message), { name: reply.name }));
   }

@@ -20,6 +20,7 @@ import { isStorageFault, StorageError } from '../domain/errors';
 import { bytesSource, descriptorChunks } from '../io/inbox-entry';
 import { writeClaimSync } from '../io/claims';
 import { judgeClaimedFile, JudgeConfig, JudgeState } from './judge-file';
+import { sentJudged } from './judge-pool';
 import type { JudgeReply, JudgeRequest } from './judge-pool';
 import { transferablesOf } from './ingested-book';
 
@@ -59,7 +60,7 @@ port.on('message', (request: JudgeRequest) => {
       if (claim !== null) writeClaimSync(config.workDir, claim);
       const source = bytes !== null ? bytesSource(bytes, job.sha256) : descriptorChunks(fd, where);
       const judged = await judgeClaimedFile(source, job, config, KNOWS_NOTHING, parsed);
-      reply = { id, kind: 'judged', judged };
+      reply = { id, kind: 'judged', judged: sentJudged(judged) };
     } catch (e) {
       reply = failure(id, e);
     }

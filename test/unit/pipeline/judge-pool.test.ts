@@ -17,7 +17,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadOfferingFile, loadParticipantsFile } from '../../../src/io/config-files';
 import { resolveIngestLimits } from '../../../src/offering/ingest-limits';
-import { JudgePool, JudgeThreadStopped } from '../../../src/pipeline/judge-pool';
+import { JudgePool, JudgeThreadStopped, receivedJudged, sentJudged } from '../../../src/pipeline/judge-pool';
+import type { Judged } from '../../../src/pipeline/judge-file';
+import { InvariantError } from '../../../src/domain/errors';
 import type { JudgeConfig } from '../../../src/pipeline/judge-file';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
@@ -166,5 +168,14 @@ describe('JudgePool', () => {
       await pool.close();
       closeSync(fd);
     }
+  });
+
+  it('a judgement crosses back with its refs as one text: the same judgement arrives', () => {
+    const fault = (refs: string[]): Judged => ({ kind: 'fault', file_seq_asked: 3, records: 2, name: 'Error', message: 'x', refs });
+    for (const refs of [[], ['A'], ['A-1', 'B-2', 'z9']]) expect(receivedJudged(structuredClone(sentJudged(fault(refs))))).toEqual(fault(refs));
+    const incomplete: Judged = { kind: 'incomplete', file_seq_asked: null, records: 0 };
+    expect(receivedJudged(structuredClone(sentJudged(incomplete)))).toEqual(incomplete);
+    // Only well-formed refs are ever asked about; one holding an LF would be caught on arrival.
+    expect(() => receivedJudged(sentJudged(fault(['a\nb'])))).toThrow(InvariantError);
   });
 });
