@@ -40,6 +40,30 @@ describe('npm run bench', () => {
     expect(readdirSync(path.join(dir, 'book-300-bench')).sort()).toEqual(['inbox', 'manifest.json', 'participants.csv', 'planted.csv', 'run-allocation-manifest.json']);
   });
 
+  it('--rounds: the floor and the steps in turns, each ratio to its own round\'s floor, medians and ranges', () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/bench/pipeline-bench.js'), '--instructions', '300', '--dir', dir, '--steps', 'floor,ingest', '--rounds', '3'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const rows = r.stdout.split('\n').filter((l) => l.startsWith('| '));
+    expect(rows.map((x) => x.split(' | ')[0])).toEqual(['| step', '| floor: bare csv-parse of the D lines, one thread', '| ingest']);
+    expect(rows[1]).toMatch(/^\| floor: .* \| [0-9.]+ s \([0-9.]+-[0-9.]+\) \| [0-9,]+ \| [0-9,]+ MB \| 1\.00 \(1\.00-1\.00\) \|/);
+    const ingest = /^\| ingest \| ([0-9.]+) s \(([0-9.]+)-([0-9.]+)\) \| [0-9,]+ \| [0-9,]+ MB \| ([0-9.]+) \(([0-9.]+)-([0-9.]+)\) \|/.exec(rows[2]!);
+    expect(ingest).not.toBeNull();
+    const [median, low, high, ratio, ratioLow, ratioHigh] = ingest!.slice(1).map(Number);
+    expect(low! <= median! && median! <= high!).toBe(true);
+    expect(ratioLow! <= ratio! && ratio! <= ratioHigh!).toBe(true);
+    expect(r.stdout).toContain('3 rounds in turns: the median of the rounds');
+    expect(r.stderr.match(/^bench: round \d of 3$/gm)).toEqual(['bench: round 1 of 3', 'bench: round 2 of 3', 'bench: round 3 of 3']);
+    expect(r.stderr.match(/^bench: ingest: /gm)).toHaveLength(3);
+  });
+
+  it('refuses a number of rounds that is not 1 to 99', () => {
+    for (const rounds of ['0', 'two', '100']) {
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/bench/pipeline-bench.js'), '--instructions', '300', '--dir', dir, '--steps', 'floor', '--rounds', rounds], { encoding: 'utf8' });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`--rounds "${rounds}" must be a whole number from 1 to 99`);
+    }
+  });
+
   it('refuses unknown steps and a list without the floor', () => {
     for (const steps of ['floor,bullmq3', 'run,bullmq1']) {
       const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/bench/pipeline-bench.js'), '--instructions', '300', '--dir', dir, '--steps', steps], { encoding: 'utf8' });

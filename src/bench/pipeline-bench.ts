@@ -1,7 +1,7 @@
 /**
  * The pipeline benchmark, run by hand (never by `npm test`; tests run it on a tiny book):
  *
- *   npm run bench [-- --instructions N] [--dir DIR] [--seed TEXT] [--steps floor,ingest,allocate,run,bullmq1,bullmq2]
+ *   npm run bench [-- --instructions N] [--dir DIR] [--seed TEXT] [--steps floor,ingest,allocate,run,bullmq1,bullmq2] [--rounds R]
  *
  * In one run: a book of N instructions (default 1,000,000) written by `ccass-batch generate`
  * (deterministic; kept in DIR, default <tmp>/ccass-bench, and reused), then each step as a child
@@ -27,6 +27,11 @@
  *             with the `run` of an earlier bench of the same book; with none, the modes are
  *             compared with each other). A difference is a failure of the benchmark (exit code 1).
  *             Measured figures: docs/performance.md, "BullMQ mode".
+ *
+ * `--rounds R` (default 1) runs the floor and the steps R times, in turns (floor, steps, floor,
+ * steps...): on a shared host a single floor can be off by half, so each round's ratios are to
+ * its own floor, and the table gives the median of the rounds with their range (docs/
+ * performance.md, "The pipeline benchmark").
  *
  * `--steps` picks the steps (the floor always runs; the ratio is to it). It prints a table (wall
  * time, instructions a second, peak RSS, ratio to the floor), the machine, its load average at
@@ -62,6 +67,7 @@ interface Options {
   dir: string;
   seed: string;
   steps: ReadonlySet<string>;
+  rounds: number;
 }
 
 function readOptions(argv: readonly string[]): Options {
@@ -74,7 +80,9 @@ function readOptions(argv: readonly string[]): Options {
   const steps = (value('--steps') ?? STEPS.join(',')).split(',');
   const unknown = steps.filter((x) => !(STEPS as readonly string[]).includes(x));
   if (unknown.length > 0 || !steps.includes('floor')) throw new Error(`--steps: a list of ${STEPS.join(', ')}, the floor included`);
-  return { instructions: Number(n), dir: path.resolve(value('--dir') ?? path.join(os.tmpdir(), 'ccass-bench')), seed: value('--seed') ?? 'bench', steps: new Set(steps) };
+  const rounds = value('--rounds') ?? '1';
+  if (!/^[1-9][0-9]?$/.test(rounds)) throw new Error(`--rounds "${rounds}" must be a whole number from 1 to 99`);
+  return { instructions: Number(n), dir: path.resolve(value('--dir') ?? path.join(os.tmpdir(), 'ccass-bench')), seed: value('--seed') ?? 'bench', steps: new Set(steps), rounds: Number(rounds) };
 }
 
 interface Measured {
@@ -372,6 +380,31 @@ interface Row {
   load: string;
 }
 
+/** The middle value (the mean of the two middle ones for an even count). */
+function median(values: readonly number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 === 1 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+}
+
+/** The table's rows for several rounds (same steps in each): medians and ranges, ratios to each round's floor. */
+function roundsTable(rounds: readonly (readonly Row[])[], instructions: number): string[] {
+  const first = rounds[0] ?? [];
+  return first.map((r, k) => {
+    const of = rounds.map((rs) => ({ row: rs[k], floor: rs[0]?.measured?.seconds ?? NaN }));
+    const measured = of.filter((x) => x.row?.measured).map((x) => ({ seconds: x.row!.measured!.seconds, rss: x.row!.measured!.rss, ratio: x.row!.measured!.seconds / x.floor }));
+    const load = of[of.length - 1]?.row?.load ?? '';
+    if (measured.length < rounds.length) {
+      const note = of.map((x) => x.row?.note).find((n) => n !== undefined) ?? 'failed';
+      return `| ${r.step} | ${note} (${rounds.length - measured.length} of ${rounds.length} rounds) | | | | ${load} |`;
+    }
+    const range = (xs: number[], digits: number, unit = '') => `${median(xs).toFixed(digits)}${unit} (${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)})`;
+    const seconds = measured.map((m) => m.seconds);
+    const rss = measured.map((m) => m.rss).filter((x): x is number => x !== null);
+    return `| ${r.step} | ${range(seconds, 2, ' s')} | ${thousands(instructions / median(seconds))} | ${megabytes(rss.length > 0 ? Math.max(...rss) : null)} | ${range(measured.map((m) => m.ratio), 2)} | ${load} |`;
+  });
+}
+
 async function bench(): Promise<void> {
   const o = readOptions(process.argv.slice(2));
   const book = path.join(o.dir, `book-${o.instructions}-${o.seed.replace(/\W+/g, '_')}`);
@@ -391,14 +424,18 @@ async function bench(): Promise<void> {
   // it seconds of system time (docs/performance.md, "Removed files and the next step").
   const runs = path.join(o.dir, `runs-${process.pid}`);
   rmSync(runs, { recursive: true, force: true });
+  let round = 1;
+  /** A step's folder in this round (the rounds' folders are all kept until the end, like the steps'). */
+  const stepDir = (name: string) => path.join(runs, o.rounds > 1 ? `${name}-${round}` : name);
   const copyInbox = (name: string) => {
-    const copy = path.join(runs, name, 'inbox');
+    const copy = path.join(stepDir(name), 'inbox');
     cpSync(inbox, copy, { recursive: true });
     return copy;
   };
   const common = ['--offering', OFFERING, '--participants', participants];
   const allocation = ['--final-price', PRICE, '--seed', o.seed];
-  const rows: Row[] = [];
+  let rows: Row[] = [];
+  const rounds: Row[][] = [];
   /** A step that fails is a row of the table (e.g. out of memory), not the end of the benchmark. */
   const failedRow = (name: string, e: unknown): Row => {
     const reason = (e as Error).message.split('\n').filter((l) => l.trim() !== '').slice(1).find((l) => /error|fault|memory|differ/i.test(l)) ?? 'see stderr';
@@ -418,48 +455,53 @@ async function bench(): Promise<void> {
   const keptReference = path.join(book, RUN_MANIFEST);
   let outputsDiffer = false;
   try {
-    await step('floor: bare csv-parse of the D lines, one thread', [path.join(__dirname, 'csv-floor.js'), inbox]);
-    if (o.steps.has('ingest') || o.steps.has('allocate')) {
-      const ingestInbox = copyInbox('ingest');
-      const work = path.join(runs, 'ingest', 'work');
-      await step('ingest', [BIN, 'ingest', ...common, '--inbox', ingestInbox, '--work', work]);
-      storeBytes = folderBytes(path.join(work, 'store')).bytes;
-      if (o.steps.has('allocate')) await step('allocate', [BIN, 'allocate', ...common, '--work', work, ...allocation]);
-    }
-    if (o.steps.has('run')) {
-      const runInbox = copyInbox('run');
-      const work = path.join(runs, 'run', 'work');
-      await step('run (ingest, lists closed, then allocate)', [BIN, 'run', ...common, '--inbox', runInbox, '--work', work, ...allocation]);
-      const manifest = path.join(work, 'allocation', 'manifest.json');
-      if (rows[rows.length - 1]?.measured && existsSync(manifest)) {
-        const text = readFileSync(manifest, 'utf8');
-        reference = { files: manifestFiles(text), from: 'the run step\'s' };
-        writeFileSync(keptReference, text);
+    for (round = 1; round <= o.rounds; round++) {
+      rows = [];
+      rounds.push(rows);
+      if (o.rounds > 1) process.stderr.write(`bench: round ${round} of ${o.rounds}\n`);
+      await step('floor: bare csv-parse of the D lines, one thread', [path.join(__dirname, 'csv-floor.js'), inbox]);
+      if (o.steps.has('ingest') || o.steps.has('allocate')) {
+        const ingestInbox = copyInbox('ingest');
+        const work = path.join(stepDir('ingest'), 'work');
+        await step('ingest', [BIN, 'ingest', ...common, '--inbox', ingestInbox, '--work', work]);
+        storeBytes = folderBytes(path.join(work, 'store')).bytes;
+        if (o.steps.has('allocate')) await step('allocate', [BIN, 'allocate', ...common, '--work', work, ...allocation]);
       }
-    } else if (existsSync(keptReference)) {
-      reference = { files: manifestFiles(readFileSync(keptReference, 'utf8')), from: `the run of an earlier bench (${RUN_MANIFEST} in the book's folder)` };
-    }
-    const modes = BULLMQ_MODES.filter((m) => o.steps.has(m.step));
-    const missing = modes.length === 0 ? null : !hasCommand('worker') ? 'this build has no `worker` command (issue 7)' : !onPath('redis-server') ? 'no `redis-server` binary on the PATH' : null;
-    for (const mode of modes) {
-      if (missing) {
-        rows.push({ step: mode.row, measured: null, load: loadAverage(), note: `not measured: ${missing}` });
-        continue;
-      }
-      try {
-        const m = await bullmqMode(mode.row, mode.workers, path.join(runs, mode.step), copyInbox(mode.step), common, allocation);
-        let same: string;
-        if (reference) {
-          const d = differences(m.allocation, reference.files);
-          same = d.length === 0 ? `allocation identical to ${reference.from} (${m.allocation.length} files, sha256 in manifest.json)` : `ALLOCATION DIFFERS from ${reference.from}: ${d.join(', ')}`;
-          if (d.length > 0) outputsDiffer = true;
-        } else {
-          reference = { files: m.allocation, from: `the ${mode.step} step's (no run of the embedded pipeline to compare with)` };
-          same = `allocation not compared with run (no run step, no ${RUN_MANIFEST} kept): the reference of the next modes`;
+      if (o.steps.has('run')) {
+        const runInbox = copyInbox('run');
+        const work = path.join(stepDir('run'), 'work');
+        await step('run (ingest, lists closed, then allocate)', [BIN, 'run', ...common, '--inbox', runInbox, '--work', work, ...allocation]);
+        const manifest = path.join(work, 'allocation', 'manifest.json');
+        if (rows[rows.length - 1]?.measured && existsSync(manifest)) {
+          const text = readFileSync(manifest, 'utf8');
+          reference = { files: manifestFiles(text), from: 'the run step\'s' };
+          writeFileSync(keptReference, text);
         }
-        rows.push({ step: mode.row, measured: m, load: loadAverage(), detail: `${mode.row}: ${m.detail}; ${same}` });
-      } catch (e) {
-        rows.push(failedRow(mode.row, e));
+      } else if (existsSync(keptReference)) {
+        reference = { files: manifestFiles(readFileSync(keptReference, 'utf8')), from: `the run of an earlier bench (${RUN_MANIFEST} in the book's folder)` };
+      }
+      const modes = BULLMQ_MODES.filter((m) => o.steps.has(m.step));
+      const missing = modes.length === 0 ? null : !hasCommand('worker') ? 'this build has no `worker` command (issue 7)' : !onPath('redis-server') ? 'no `redis-server` binary on the PATH' : null;
+      for (const mode of modes) {
+        if (missing) {
+          rows.push({ step: mode.row, measured: null, load: loadAverage(), note: `not measured: ${missing}` });
+          continue;
+        }
+        try {
+          const m = await bullmqMode(mode.row, mode.workers, stepDir(mode.step), copyInbox(mode.step), common, allocation);
+          let same: string;
+          if (reference) {
+            const d = differences(m.allocation, reference.files);
+            same = d.length === 0 ? `allocation identical to ${reference.from} (${m.allocation.length} files, sha256 in manifest.json)` : `ALLOCATION DIFFERS from ${reference.from}: ${d.join(', ')}`;
+            if (d.length > 0) outputsDiffer = true;
+          } else {
+            reference = { files: m.allocation, from: `the ${mode.step} step's (no run of the embedded pipeline to compare with)` };
+            same = `allocation not compared with run (no run step, no ${RUN_MANIFEST} kept): the reference of the next modes`;
+          }
+          rows.push({ step: mode.row, measured: m, load: loadAverage(), detail: `${mode.row}: ${m.detail}; ${same}` });
+        } catch (e) {
+          rows.push(failedRow(mode.row, e));
+        }
       }
     }
   } finally {
@@ -467,17 +509,20 @@ async function bench(): Promise<void> {
     rmSync(runs, { recursive: true, force: true });
   }
   const floor = rows[0]?.measured?.seconds ?? NaN;
-  const details = rows.filter((r) => r.detail).map((r) => r.detail!);
+  const details = rounds.flatMap((rs, i) => rs.filter((r) => r.detail).map((r) => (o.rounds > 1 ? `round ${i + 1}: ${r.detail!}` : r.detail!)));
   const lines = [
     `machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`,
     `book: ${thousands(o.instructions)} instructions in ${thousands(input.files)} files (${(input.bytes / 1e6).toFixed(1)} MB, ${(input.bytes / o.instructions).toFixed(0)} bytes an instruction), seed "${o.seed}", ${generated}: ${book}`,
     '',
     '| step | wall | instructions/s | peak RSS | ratio to the floor | load average after (1, 5, 15 min) |',
     '|---|---|---|---|---|---|',
-    ...rows.map((r) => r.measured
-      ? `| ${r.step} | ${r.measured.seconds.toFixed(2)} s | ${thousands(o.instructions / r.measured.seconds)} | ${megabytes(r.measured.rss)} | ${(r.measured.seconds / floor).toFixed(2)} | ${r.load} |`
-      : `| ${r.step} | ${r.note} | | | | ${r.load} |`),
+    ...(o.rounds === 1
+      ? rows.map((r) => r.measured
+        ? `| ${r.step} | ${r.measured.seconds.toFixed(2)} s | ${thousands(o.instructions / r.measured.seconds)} | ${megabytes(r.measured.rss)} | ${(r.measured.seconds / floor).toFixed(2)} | ${r.load} |`
+        : `| ${r.step} | ${r.note} | | | | ${r.load} |`)
+      : roundsTable(rounds, o.instructions)),
     '',
+    ...(o.rounds > 1 ? [`${o.rounds} rounds in turns: the median of the rounds, their range in brackets; each round's ratio is to its own floor; peak RSS the largest of the rounds; load average after the last round.`, ''] : []),
     ...(details.length > 0 ? ['BullMQ modes: wall from the first command (watch --once, the workers) to the exit of close --wait; peak RSS is the largest worker process\'s.', ...details.map((d) => `- ${d}`), ''] : []),
     ...(storeBytes > 0 ? [`store: ${(storeBytes / 1e6).toFixed(1)} MB, ${(storeBytes / o.instructions).toFixed(0)} bytes an instruction (${(storeBytes / input.bytes).toFixed(2)} times the input)`] : []),
   ];
