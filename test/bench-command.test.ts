@@ -41,7 +41,7 @@ describe('npm run bench', () => {
   });
 
   it('--rounds: the floor and the steps in turns, each ratio to its own round\'s floor, medians and ranges', () => {
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/bench/pipeline-bench.js'), '--instructions', '300', '--dir', dir, '--steps', 'floor,ingest', '--rounds', '3'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/bench/pipeline-bench.js'), '--dir', dir, '--steps', 'floor,ingest', '--rounds', '3', '300'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     const rows = r.stdout.split('\n').filter((l) => l.startsWith('| '));
     expect(rows.map((x) => x.split(' | ')[0])).toEqual(['| step', '| floor: bare csv-parse of the D lines, one thread', '| ingest']);
@@ -54,6 +54,8 @@ describe('npm run bench', () => {
     expect(r.stdout).toContain('3 rounds in turns: the median of the rounds');
     expect(r.stderr.match(/^bench: round \d of 3$/gm)).toEqual(['bench: round 1 of 3', 'bench: round 2 of 3', 'bench: round 3 of 3']);
     expect(r.stderr.match(/^bench: ingest: /gm)).toHaveLength(3);
+    // The bare 300 is the number of instructions, the 3 of --rounds is not.
+    expect(r.stdout).toMatch(/^book: 300 instructions/m);
   });
 
   it('refuses a number of rounds that is not 1 to 99', () => {

@@ -75,7 +75,9 @@ function readOptions(argv: readonly string[]): Options {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const n = (value('--instructions') ?? argv.find((a) => /^[0-9][0-9_,]*$/.test(a)) ?? '1000000').replace(/[_,]/g, '');
+  // A bare number (npm run bench -- 5000000) is the instructions, never a flag's value (--rounds 3).
+  const positional = argv.find((a, i) => /^[0-9][0-9_,]*$/.test(a) && !(argv[i - 1] ?? '').startsWith('--'));
+  const n = (value('--instructions') ?? positional ?? '1000000').replace(/[_,]/g, '');
   if (!/^[0-9]+$/.test(n) || Number(n) < 1) throw new Error(`--instructions "${n}" must be a whole number`);
   const steps = (value('--steps') ?? STEPS.join(',')).split(',');
   const unknown = steps.filter((x) => !(STEPS as readonly string[]).includes(x));
