@@ -62,8 +62,7 @@ export async function writeSmallFileAtomic(file: string, data: string, o: { fsyn
       await ensureFolder(dir);
     }
     fd ??= await open();
-    const bytes = Buffer.from(data, 'utf8');
-    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    writeWhole(fd, data);
     const written = fd;
     if (o.fsync) await fsyncThroughPool(written);
     fd = null;
@@ -71,13 +70,24 @@ export async function writeSmallFileAtomic(file: string, data: string, o: { fsyn
     step = 'rename into place';
     renameSync(tmp, file);
   } catch (e) {
-    if (fd !== null) closeQuietly(fd);
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // Left for the owner's cleanup of temporary names on its next start.
-    }
+    abandon(fd, tmp);
     throw StorageError.wrap(step, file, e);
+  }
+}
+
+/** All of `data` written to `fd` (small files: synchronous writes). */
+function writeWhole(fd: number, data: string): void {
+  const bytes = Buffer.from(data, 'utf8');
+  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+}
+
+/** After a fault: the descriptor (if still open) closed and the temporary file removed. */
+function abandon(fd: number | null, tmp: string): void {
+  if (fd !== null) closeQuietly(fd);
+  try {
+    rmSync(tmp, { force: true });
+  } catch {
+    // Left for the owner's cleanup of temporary names on its next start.
   }
 }
 
@@ -99,20 +109,14 @@ export function writeSmallFileAtomicUnsyncedSync(file: string, data: string): vo
       ensureFolderSync(path.dirname(file));
     }
     fd ??= openSync(tmp, 'w');
-    const bytes = Buffer.from(data, 'utf8');
-    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    writeWhole(fd, data);
     const written = fd;
     fd = null;
     closeSync(written);
     step = 'rename into place';
     renameSync(tmp, file);
   } catch (e) {
-    if (fd !== null) closeQuietly(fd);
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // Left for the owner's cleanup of temporary names on its next start.
-    }
+    abandon(fd, tmp);
     throw StorageError.wrap(step, file, e);
   }
 }

@@ -12,7 +12,8 @@
 import type { CompactFile } from '../allocate/compact-book';
 import { POOL_OF_CODE } from '../allocate/compact-allocation';
 import { CHANNELS, Channel, Participant, StoredInstruction } from '../domain/types';
-import { InvariantError, StorageError } from '../domain/errors';
+import { StorageError } from '../domain/errors';
+import { joinedLines, ownedBuffer, splitLines } from './hand-over';
 import { formatCentsOf } from '../money/cents';
 import { certificateRow, hasCertificate } from '../refund/certificates';
 import { Cents, CentsSum, REFUND_REASON_OF_CODE, STATUS_OF_CODE } from '../refund/compact-settlement';
@@ -67,21 +68,15 @@ export type SentRowsView = Omit<RowsView, 'refs'> & { refsText: string };
 export function sentRows(view: RowsView): { sent: SentRowsView; transfer: ArrayBuffer[] } {
   const { refs, ...rest } = view;
   const arrays = [view.file, view.line, view.order, view.status, view.code, view.refund, view.refundReason, view.refundSeq, view.pool, view.allotted];
-  const transfer = arrays.filter((a) => isArrayBuffer(a.buffer) && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength).map((a) => a.buffer as ArrayBuffer);
-  return { sent: { ...rest, refsText: refs.join('\n') }, transfer: [...new Set(transfer)] };
-}
-
-/** Not a SharedArrayBuffer (tested by its tag: typed arrays may come from another realm). */
-function isArrayBuffer(b: ArrayBufferLike): b is ArrayBuffer {
-  return Object.prototype.toString.call(b) === '[object ArrayBuffer]';
+  const transfer = arrays.map((a) => ownedBuffer(a)).filter((b): b is ArrayBuffer => b !== null);
+  return { sent: { ...rest, refsText: joinedLines(refs) }, transfer: [...new Set(transfer)] };
 }
 
 /** The view a thread was sent (sentRows). */
 export function receivedRows(sent: SentRowsView): RowsView {
   const { refsText, ...rest } = sent;
-  const refs = sent.end > sent.base ? refsText.split('\n') : [];
-  if (refs.length !== sent.end - sent.base) throw new InvariantError(`the rows sent to a thread hold ${refs.length} refs for ${sent.end - sent.base} instructions`);
-  return { ...rest, refs };
+  const count = sent.end - sent.base;
+  return { ...rest, refs: splitLines(refsText, count, (found) => `the rows sent to a thread hold ${found} refs for ${count} instructions`) };
 }
 
 export type RowFileName = 'results' | 'refunds' | 'deposits' | 'certificates';

@@ -12,7 +12,8 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { InvariantError, StorageError } from '../domain/errors';
+import { StorageError } from '../domain/errors';
+import { joinedLines, ownedBuffer, splitLines } from './hand-over';
 import type { Judged, JudgeConfig, JudgeJob } from './judge-file';
 import type { Claim } from '../io/claims';
 
@@ -43,16 +44,14 @@ export type SentJudged = Judged extends infer J ? (J extends { refs: string[] } 
 export function sentJudged(judged: Judged): SentJudged {
   if (judged.kind !== 'accepted' && judged.kind !== 'fault') return judged;
   const { refs, ...rest } = judged;
-  return { ...rest, refsText: refs.join('\n'), refsCount: refs.length } as SentJudged;
+  return { ...rest, refsText: joinedLines(refs), refsCount: refs.length } as SentJudged;
 }
 
 /** The judgement posted by the thread (sentJudged). */
 export function receivedJudged(sent: SentJudged): Judged {
   if (!('refsText' in sent)) return sent;
   const { refsText, refsCount, ...rest } = sent;
-  const refs = refsCount === 0 ? [] : refsText.split('\n');
-  if (refs.length !== refsCount) throw new InvariantError(`a judging thread sent ${refs.length} refs for ${refsCount}`);
-  return { ...rest, refs } as Judged;
+  return { ...rest, refs: splitLines(refsText, refsCount, (found) => `a judging thread sent ${found} refs for ${refsCount}`) } as Judged;
 }
 
 export type JudgeReply =
@@ -81,15 +80,6 @@ interface Thread {
    */
   parsing: Int32Array;
   alive: boolean;
-}
-
-/**
- * The bytes are the whole of their memory (InboxEntry reads a file into a buffer of its size and
- * one byte more): handed over, not copied. Any other view (a slice of Node's shared pool, say) is
- * copied, so nothing else loses its memory.
- */
-function ownsItsMemory(bytes: Uint8Array): boolean {
-  return Object.prototype.toString.call(bytes.buffer) === '[object ArrayBuffer]' && bytes.byteOffset === 0 && bytes.buffer.byteLength - bytes.byteLength <= 1;
 }
 
 /** How the thread's code is loaded: the compiled file, or (tests run from the TypeScript sources) through the compiler. */
@@ -143,7 +133,9 @@ export class JudgePool {
     const id = this.nextId++;
     return new Promise<Judged>((resolve, reject) => {
       thread.pending.set(id, { resolve, reject });
-      thread.worker.postMessage({ id, fd, where, job, bytes, claim } satisfies JudgeRequest, bytes !== null && ownsItsMemory(bytes) ? [bytes.buffer as ArrayBuffer] : []);
+      // InboxEntry reads a file into a buffer of its size and one byte more: the whole of it is handed over.
+      const owned = bytes !== null ? ownedBuffer(bytes, 1) : null;
+      thread.worker.postMessage({ id, fd, where, job, bytes, claim } satisfies JudgeRequest, owned ? [owned] : []);
     });
   }
 
