@@ -52,12 +52,14 @@ port.on('message', (request: JudgeRequest) => {
   const previous = queue;
   queue = parsedOnce;
   void previous.then(async () => {
-    // Said through the shared memory the pool reads when this thread stops (judge-pool.ts).
-    Atomics.store(parsing, 0, id);
     let reply: JudgeReply;
     try {
-      // Claimed before the first byte is parsed (the poison guard counts this run from here).
+      // Claimed before the first byte is parsed (the poison guard counts this run from here), and
+      // before the file is named as the one being parsed: a thread that stops with this file
+      // named (the culprit) has always written its claim.
       if (claim !== null) writeClaimSync(config.workDir, claim);
+      // Said through the shared memory the pool reads when this thread stops (judge-pool.ts).
+      Atomics.store(parsing, 0, id);
       const source = bytes !== null ? bytesSource(bytes, job.sha256) : descriptorChunks(fd, where);
       const judged = await judgeClaimedFile(source, job, config, KNOWS_NOTHING, parsed);
       reply = { id, kind: 'judged', judged: sentJudged(judged) };
