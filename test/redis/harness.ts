@@ -105,8 +105,20 @@ export function inboxFiles(inbox: string): string[] {
   }).sort();
 }
 
+/**
+ * The acknowledgements in place, counted by name while workers run: nothing is read (a temporary
+ * file listed by one call may be renamed away before the next could read it).
+ */
 export function ackCount(work: string): number {
-  return [...readTree(path.join(work, 'outbox')).keys()].filter((k) => k.endsWith('.ack.csv') && !path.basename(k).startsWith('.')).length;
+  const outbox = path.join(work, 'outbox');
+  if (!existsSync(outbox)) return 0;
+  return readdirSync(outbox).reduce((n, folder) => {
+    try {
+      return n + readdirSync(path.join(outbox, folder)).filter((name) => name.endsWith('.ack.csv') && !name.startsWith('.')).length;
+    } catch {
+      return n;
+    }
+  }, 0);
 }
 
 /** `outbox/...` and `allocation/...` of a work folder with their bytes. */
