@@ -86,7 +86,7 @@ describe('the book as ingested = the book read from the store', () => {
     // More than the builder's first capacity (64), texts of every length, one in two rejected, one amount not money.
     for (let k = 0; k < 150; k++) {
       b.add(0, {
-        line: k + 2, instruction_ref: 'R'.repeat(k % 20) + String(k), applicant_ids: k % 3 === 0 ? [] : [`HKID:A${100000 + k}(3)`, `PASSPORT:P${k}`], applicant_name: `NAME ${k}`,
+        line: k + 2, instruction_ref: k === 1 ? '' : 'R'.repeat(k % 20) + String(k), applicant_ids: k % 3 === 0 ? [] : [`HKID:A${100000 + k}(3)`, `PASSPORT:P${k}`], applicant_name: `NAME ${k}`,
         shares: k % 7 === 0 ? null : 1000 * k, amount_paid: k === 5 ? null : `${k}.05`, amount_paid_text: k === 5 ? 'ABC' : `${k}.05`, refund_account: `ACC${k}`,
         status: k % 2 === 0 ? 'ACCEPTED' : 'REJECTED', reason_code: k % 2 === 0 ? null : `CODE_${k % 5}`,
       });
@@ -95,5 +95,16 @@ describe('the book as ingested = the book read from the store', () => {
     expect(part.count).toBe(150);
     expect(part.manual).toHaveLength(1);
     expect(unpackPart(packPart(part))).toEqual(part);
+    // Texts that do not hold the part's counts are refused, not read out of line.
+    const packed = packPart(part);
+    expect(() => unpackPart({ ...packed, refsText: `${packed.refsText}\nR-EXTRA` })).toThrow('a part of the book as ingested holds 151 refs for 150 instructions');
+    expect(() => unpackPart({ ...packed, idText: packed.idText.slice(0, packed.idText.lastIndexOf('\n')) })).toThrow(`holds ${part.idText.length - 1} documents for ${part.idText.length}`);
+    // A part without any document (every instruction rejected).
+    const none = CompactBookBuilder.growing();
+    none.addFile({ participant_id: 'B00002', channel: 'CUSTODIAN', file_seq: 1 });
+    none.add(0, { line: 2, instruction_ref: 'R-1', applicant_ids: ['HKID:A1234563'], applicant_name: 'N', shares: 1000, amount_paid: '4030.21', amount_paid_text: '4030.21', refund_account: '', status: 'REJECTED', reason_code: 'REF_REUSED' });
+    const rejectedOnly = none.part();
+    expect(rejectedOnly.idText).toEqual([]);
+    expect(unpackPart(packPart(rejectedOnly))).toEqual(rejectedOnly);
   });
 });

@@ -109,11 +109,15 @@ const SAFE_CENT_DIGITS = 15;
 
 /** Cents of a stored amount: PAID_MANUAL unless `d+.dd` (non-negative, as ingest stores it). */
 function centsOf(amount: string | null): { cents: number; big: bigint | null } {
-  if (amount === null || !/^(0|[1-9][0-9]*)\.[0-9]{2}$/.test(amount)) return { cents: PAID_MANUAL, big: null };
-  const digits = amount.slice(0, -3) + amount.slice(-2);
-  if (digits.length <= SAFE_CENT_DIGITS) return { cents: Number(digits), big: null };
-  return { cents: PAID_BIG, big: BigInt(digits) };
+  if (amount === null || !CENTS.test(amount)) return { cents: PAID_MANUAL, big: null };
+  const n = amount.length;
+  // At most 15 digits in all: the whole part times 100 plus the two decimals is exact.
+  if (n - 1 <= SAFE_CENT_DIGITS) return { cents: Number(amount.slice(0, n - 3)) * 100 + (amount.charCodeAt(n - 2) - 48) * 10 + (amount.charCodeAt(n - 1) - 48), big: null };
+  return { cents: PAID_BIG, big: BigInt(amount.slice(0, -3) + amount.slice(-2)) };
 }
+
+/** An amount as the ingest stores it: `d+.dd`, no leading zero. */
+const CENTS = /^(0|[1-9][0-9]*)\.[0-9]{2}$/;
 
 class GrowingIds {
   hash = new Float64Array(1024);

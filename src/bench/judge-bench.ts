@@ -1,13 +1,14 @@
 /**
  * The judging thread's CPU a record, without the file system (run by hand, after `npm run build`):
  *
- *   node dist/bench/judge-bench.js INBOX [--offering FILE] [--files N] [--stage parse|rules|all]
+ *   node dist/bench/judge-bench.js INBOX [--offering FILE] [--files N] [--stage parse|rules|all] [--parts]
  *
  * The first N files of INBOX (default 500, in the run's order) are read into memory once; then,
  * six times over, each file goes through the judging thread's own steps as judge-file.ts chains
  * them (parse, the twelve rules, the stored instruction, the store's row encoded into a buffer,
  * the acknowledgement's lines), one file at a time, nothing kept. `--stage` stops after the parse
- * or the rules. Prints microseconds a record, the fastest and the median of the last five rounds
+ * or the rules; `--parts` adds what a judging thread of `run` does besides: each file's part of the
+ * compact book, built as its rows are written and packed to cross threads. Prints microseconds a record, the fastest and the median of the last five rounds
  * (the first warms the JIT). The figures ingest's wall time cannot give on a shared machine, whose
  * file system's cost moves by more than a change in this code (docs/performance.md).
  */
@@ -19,6 +20,9 @@ import { toStoredInstruction } from '../validate/stored-instruction';
 import { encodeStoredRow } from '../io/stored-row';
 import { ackLines, ackRowOf, AckRow } from '../validate/ack-rows';
 import { loadOfferingFile } from '../io/config-files';
+import { CompactBookBuilder } from '../allocate/compact-book';
+import { compactInputOfInstruction } from '../pipeline/compact-read';
+import { packPart } from '../pipeline/ingested-book';
 import { resolveIngestLimits } from '../offering/ingest-limits';
 
 const ROUNDS = 6;
@@ -35,6 +39,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const limits = resolveIngestLimits(offering.ingest_limits);
   const stage = option(argv, '--stage') ?? 'all';
   const count = Number(option(argv, '--files') ?? '500');
+  const parts = argv.includes('--parts');
   const files: Buffer[] = [];
   for (const folder of readdirSync(inbox).sort()) {
     for (const name of readdirSync(path.join(inbox, folder)).sort()) {
@@ -45,15 +50,24 @@ async function main(argv: readonly string[]): Promise<void> {
   const ack = Buffer.allocUnsafe(16 << 20);
   const identity = { participant_id: 'BENCH', channel: 'CLEARING' as const, file_seq: 1, file_sha256: '0'.repeat(64), file_name: 'bench.csv' };
 
+  /** Instructions in the parts packed (read at the end, so that nothing is optimised away). */
+  let packed = 0;
   const judge = async (bytes: Buffer): Promise<number> => {
     let ctx: DetailContext | null = null;
     let records = 0;
     let at = 0;
     let ackAt = 0;
     let rows: AckRow[] = [];
+    let compact: CompactBookBuilder | null = null;
     for await (const batch of parseInstructionFileBatches([bytes], limits)) {
       for (const ev of batch) {
-        if (ev.kind === 'header') ctx = createDetailContext(offering, ev.header.participant_type, () => false);
+        if (ev.kind === 'header') {
+          ctx = createDetailContext(offering, ev.header.participant_type, () => false);
+          if (parts) {
+            compact = CompactBookBuilder.growing();
+            compact.addFile({ participant_id: identity.participant_id, channel: ev.header.participant_type, file_seq: ev.header.file_seq });
+          }
+        }
         if (ev.kind === 'header' || ev.kind === 'end' || ctx === null) continue;
         records += 1;
         if (stage === 'parse') continue;
@@ -61,6 +75,7 @@ async function main(argv: readonly string[]): Promise<void> {
         if (stage === 'rules') continue;
         const si = toStoredInstruction(v, identity);
         at += store.write(encodeStoredRow(si), at, 'utf8');
+        compact?.add(0, compactInputOfInstruction(si));
         rows.push(ackRowOf(si));
         if (rows.length >= 1024) {
           ackAt += ack.write(ackLines(rows), ackAt, 'utf8');
@@ -69,6 +84,7 @@ async function main(argv: readonly string[]): Promise<void> {
       }
     }
     if (rows.length > 0) ack.write(ackLines(rows), ackAt, 'utf8');
+    if (compact) packed += packPart(compact.part()).count;
     return records;
   };
 
@@ -82,7 +98,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   perRecord.sort((a, b) => a - b);
   const us = (x: number) => x.toFixed(2);
-  process.stdout.write(`judge ${stage}: ${files.length} files, ${records.toLocaleString('en-US')} records a round; us a record: fastest ${us(perRecord[0]!)}, median ${us(perRecord[Math.floor(perRecord.length / 2)]!)}\n`);
+  process.stdout.write(`judge ${stage}${parts ? ` with parts (${packed.toLocaleString('en-US')} instructions packed)` : ''}: ${files.length} files, ${records.toLocaleString('en-US')} records a round; us a record: fastest ${us(perRecord[0]!)}, median ${us(perRecord[Math.floor(perRecord.length / 2)]!)}\n`);
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {

@@ -1,4 +1,5 @@
-import { CompactBookBuilder, CompactInput, hash52 } from '../../../src/allocate/compact-book';
+import fc from 'fast-check';
+import { CompactBookBuilder, CompactInput, hash52, PAID_BIG, PAID_MANUAL } from '../../../src/allocate/compact-book';
 import { compareKeys, findMultipleApplications } from '../../../src/allocate';
 import { CentsSum } from '../../../src/refund/compact-settlement';
 import { formatCents, formatCentsOf } from '../../../src/money/cents';
@@ -74,6 +75,33 @@ describe('compact book', () => {
     expect(book.paid[0]).toBe(1234);
     expect(book.bigPaid.get(1)).toBe(12345678901234567890n);
     expect(book.manual.map((m) => [m.instruction_ref, m.amount_paid_text])).toEqual([['c', '12,34']]);
+  });
+
+  test('amounts paid: every d+.dd is its exact cents, on both sides of 15 digits; any other text is a manual refund', () => {
+    const digits = fc.stringMatching(/^(0|[1-9][0-9]{0,18})$/);
+    const amount = fc.oneof(fc.tuple(digits, fc.stringMatching(/^[0-9]{2}$/)).map(([w, d]) => `${w}.${d}`), fc.string(), fc.constantFrom('01.00', '1.0', '1.000', '-1.00', '.50', '1e3.00', ' 1.00'));
+    fc.assert(fc.property(amount, (text) => {
+      const b = new CompactBookBuilder(1);
+      b.add(b.addFile({ participant_id: 'P', channel: 'CLEARING', file_seq: 1 }), input(2, 'a', [], { amount_paid: text, amount_paid_text: text, status: 'REJECTED', reason_code: 'X' }));
+      const book = b.finish();
+      if (!/^(0|[1-9][0-9]*)\.[0-9]{2}$/.test(text)) {
+        expect(book.paid[0]).toBe(PAID_MANUAL);
+        return;
+      }
+      const cents = BigInt(text.replace('.', ''));
+      if (text.length - 1 <= 15) expect(book.paid[0]).toBe(Number(cents));
+      else {
+        expect(book.paid[0]).toBe(PAID_BIG);
+        expect(book.bigPaid.get(0)).toBe(cents);
+      }
+    }), { numRuns: 1000 });
+    // The boundary: 15 digits a number of cents, 16 a bigint.
+    const b = new CompactBookBuilder(3);
+    const f = b.addFile({ participant_id: 'P', channel: 'CLEARING', file_seq: 1 });
+    for (const [k, text] of ['9999999999999.99', '10000000000000.00', '0.07'].entries()) b.add(f, input(k + 2, `r${k}`, [], { amount_paid: text, status: 'REJECTED', reason_code: 'X' }));
+    const book = b.finish();
+    expect([book.paid[0], book.paid[1], book.paid[2]]).toEqual([999999999999999, PAID_BIG, 7]);
+    expect(book.bigPaid.get(1)).toBe(1000000000000000n);
   });
 });
 

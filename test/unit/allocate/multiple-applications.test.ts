@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { findMultipleApplications, normaliseIdentity } from '../../../src/allocate/multiple-applications';
 
 describe('findMultipleApplications', () => {
@@ -32,6 +33,17 @@ describe('findMultipleApplications', () => {
       { key: 'b', applicant_ids: ['hkid:a123456 3'] },
       { key: 'c', applicant_ids: ['HKID:A123456[3]'] },
     ])).toEqual(new Set(['a', 'b', 'c']));
+  });
+
+  it('the comparison form is upper case without spaces or brackets, whatever the text (a document already in that form given back as it is)', () => {
+    const reference = (id: string) => id.toUpperCase().replace(/[\s()[\]{}<>]/g, '');
+    const documentLike = fc.stringMatching(/^[A-Za-z0-9:() \t\-ß]{0,16}$/);
+    fc.assert(fc.property(fc.oneof(documentLike, fc.string({ unit: 'binary' })), (id) => {
+      expect(normaliseIdentity(id)).toBe(reference(id));
+    }), { numRuns: 2000 });
+    expect(normaliseIdentity('HKID:A1234563')).toBe('HKID:A1234563');
+    expect(normaliseIdentity('PASSPORT:ß12')).toBe('PASSPORT:SS12');
+    expect(normaliseIdentity('HKID:A1234563\n')).toBe('HKID:A1234563');
   });
 
   it('keeps the document type: the same number under another type is another document', () => {
