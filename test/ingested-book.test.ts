@@ -95,10 +95,6 @@ describe('the book as ingested = the book read from the store', () => {
     expect(part.count).toBe(150);
     expect(part.manual).toHaveLength(1);
     expect(unpackPart(packPart(part))).toEqual(part);
-    // Texts that do not hold the part's counts are refused, not read out of line.
-    const packed = packPart(part);
-    expect(() => unpackPart({ ...packed, refsText: `${packed.refsText}\nR-EXTRA` })).toThrow('a part of the book as ingested holds 151 refs for 150 instructions');
-    expect(() => unpackPart({ ...packed, idText: packed.idText.slice(0, packed.idText.lastIndexOf('\n')) })).toThrow(`holds ${part.idText.length - 1} documents for ${part.idText.length}`);
     // A part without any document (every instruction rejected).
     const none = CompactBookBuilder.growing();
     none.addFile({ participant_id: 'B00002', channel: 'CUSTODIAN', file_seq: 1 });

@@ -34,7 +34,7 @@ function option(argv: readonly string[], flag: string): string | undefined {
 
 async function main(argv: readonly string[]): Promise<void> {
   const inbox = argv[0];
-  if (!inbox || inbox.startsWith('--')) throw new Error('usage: judge-bench INBOX [--offering FILE] [--files N] [--stage parse|rules|all]');
+  if (!inbox || inbox.startsWith('--')) throw new Error('usage: judge-bench INBOX [--offering FILE] [--files N] [--stage parse|rules|all] [--parts]');
   const offering = loadOfferingFile(option(argv, '--offering') ?? path.join(__dirname, '..', '..', 'samples', 'offerings', '0020-sensetime-2021.json'));
   const limits = resolveIngestLimits(offering.ingest_limits);
   const stage = option(argv, '--stage') ?? 'all';

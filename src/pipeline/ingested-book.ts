@@ -16,37 +16,35 @@
 import { CompactBook, CompactBookBuilder, CompactPart } from '../allocate/compact-book';
 import type { StoredFileMeta } from '../io/store';
 import { InvariantError } from '../domain/errors';
-import { joinedLines, splitLines } from './hand-over';
 
 const keyOf = (participantId: string, sha256: string) => `${participantId}/${sha256}`;
 
 /**
  * A part as it crosses from a judging thread and waits for the allocation: its texts (refs, the
- * documents) as one LF-joined text each (hand-over.ts: a ref is a field of a line, split at its
- * LF, and a document's comparison form holds no white space), its typed arrays transferred. Two
- * strings a file instead of a thousand: less cloning, and nothing for the main thread's garbage
- * collector to trace while millions of instructions are ingested. (They were JSON arrays until
- * 2026-12-08: joining and splitting cost about a quarter of JSON.stringify and JSON.parse.)
+ * documents) as one JSON array each, its typed arrays transferred. Two strings a file instead of
+ * a thousand: less cloning, and nothing for the main thread's garbage collector to trace while
+ * millions of instructions are ingested; JSON.parse gives them back as strings of their own (no
+ * slices holding a file's text), in V8's one-byte form, as pass 1's reading of the store does.
+ * (Not LF-joined texts, as the refs of a judgement cross: tried on 2026-12-08, joining and
+ * splitting took a quarter of the CPU of JSON, but a 5M `run` peaked 320 MB higher, 1,553 MB
+ * against 1,232 MB. A file's refs and documents are cut from its lines, two bytes a character in
+ * every file with a Chinese name; split back, a text of 13 characters or more is a slice holding
+ * the whole two-byte text, a shorter one a two-byte copy.)
  */
 export interface PackedPart extends Omit<CompactPart, 'refs' | 'idText' | 'file'> {
-  refsText: string;
-  idText: string;
+  refsJson: string;
+  idTextJson: string;
 }
 
 export function packPart(p: CompactPart): PackedPart {
   const { refs, idText, file, ...rest } = p;
   if (p.files.length !== 1 || file.some((f) => f !== 0)) throw new InvariantError('a part of the book as ingested is one file');
-  return { ...rest, refsText: joinedLines(refs), idText: joinedLines(idText) };
+  return { ...rest, refsJson: JSON.stringify(refs), idTextJson: JSON.stringify(idText) };
 }
 
 export function unpackPart(p: PackedPart): CompactPart {
-  const { refsText, idText, ...rest } = p;
-  return {
-    ...rest,
-    file: new Uint32Array(rest.count),
-    refs: splitLines(refsText, rest.count, (found) => `a part of the book as ingested holds ${found} refs for ${rest.count} instructions`),
-    idText: splitLines(idText, rest.idHash.length, (found) => `a part of the book as ingested holds ${found} documents for ${rest.idHash.length}`),
-  };
+  const { refsJson, idTextJson, ...rest } = p;
+  return { ...rest, file: new Uint32Array(rest.count), refs: JSON.parse(refsJson) as string[], idText: JSON.parse(idTextJson) as string[] };
 }
 
 /** The buffers a packed part can hand over to another thread instead of copying them. */
