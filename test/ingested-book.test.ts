@@ -83,10 +83,11 @@ describe('the book as ingested = the book read from the store', () => {
   test('a part packed for another thread unpacks to the same part', () => {
     const b = CompactBookBuilder.growing();
     b.addFile({ participant_id: 'B00001', channel: 'CLEARING', file_seq: 3 });
-    // More than the builder's first capacity (64), texts of every length, one in two rejected, one amount not money.
+    // More than the builder's first capacity (64), texts of every length (one empty, one with Chinese, a lone surrogate, an accent,
+    // a quote and a backslash), one in two rejected, one amount not money.
     for (let k = 0; k < 150; k++) {
       b.add(0, {
-        line: k + 2, instruction_ref: k === 1 ? '' : 'R'.repeat(k % 20) + String(k), applicant_ids: k % 3 === 0 ? [] : [`HKID:A${100000 + k}(3)`, `PASSPORT:P${k}`], applicant_name: `NAME ${k}`,
+        line: k + 2, instruction_ref: k === 1 ? '' : k === 3 ? '許美明-\ud800\u00e9"\\' : 'R'.repeat(k % 20) + String(k), applicant_ids: k % 3 === 0 ? [] : [`HKID:A${100000 + k}(3)`, `PASSPORT:P${k}`], applicant_name: `NAME ${k}`,
         shares: k % 7 === 0 ? null : 1000 * k, amount_paid: k === 5 ? null : `${k}.05`, amount_paid_text: k === 5 ? 'ABC' : `${k}.05`, refund_account: `ACC${k}`,
         status: k % 2 === 0 ? 'ACCEPTED' : 'REJECTED', reason_code: k % 2 === 0 ? null : `CODE_${k % 5}`,
       });
