@@ -18,9 +18,16 @@ describe('judge-bench', () => {
     expect(r.stdout).toMatch(new RegExp(`^judge ${stage}: 3 files, 22 records a round; us a record: fastest [0-9]+\\.[0-9]{2}, median [0-9]+\\.[0-9]{2}\\n$`));
   });
 
+  it('with --parts also builds and packs each file\'s part of the compact book: every record of the six rounds packed', () => {
+    const r = bench(path.join(ROOT, 'samples/inbox'), '--files', '3', '--parts');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^judge all with parts \(132 instructions packed\): 3 files, 22 records a round; us a record: fastest [0-9]+\.[0-9]{2}, median [0-9]+\.[0-9]{2}\n$/);
+  });
+
   it('says how it is used when no inbox is named (exit 1)', () => {
     const r = bench();
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^judge-bench: usage: judge-bench INBOX/);
+    expect(r.stderr).toMatch(/^judge-bench: usage: judge-bench INBOX .*\[--parts\]\n$/);
   });
 });
