@@ -22,6 +22,7 @@ import type { Channel } from '../domain/types';
 import { InvariantError, StorageError } from '../domain/errors';
 import { normaliseIdentity } from './multiple-applications';
 import { compareKeys } from './book-hash';
+import { smallCentsOf } from '../money/cents';
 
 /** What a stored file gives every instruction in it. */
 export interface CompactFile {
@@ -110,9 +111,8 @@ const SAFE_CENT_DIGITS = 15;
 /** Cents of a stored amount: PAID_MANUAL unless `d+.dd` (non-negative, as ingest stores it). */
 function centsOf(amount: string | null): { cents: number; big: bigint | null } {
   if (amount === null || !CENTS.test(amount)) return { cents: PAID_MANUAL, big: null };
-  const n = amount.length;
-  // At most 15 digits in all: the whole part times 100 plus the two decimals is exact.
-  if (n - 1 <= SAFE_CENT_DIGITS) return { cents: Number(amount.slice(0, n - 3)) * 100 + (amount.charCodeAt(n - 2) - 48) * 10 + (amount.charCodeAt(n - 1) - 48), big: null };
+  // At most 15 digits in all (the point aside): exact as a number.
+  if (amount.length - 1 <= SAFE_CENT_DIGITS) return { cents: smallCentsOf(amount), big: null };
   return { cents: PAID_BIG, big: BigInt(amount.slice(0, -3) + amount.slice(-2)) };
 }
 

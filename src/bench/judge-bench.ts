@@ -7,9 +7,10 @@
  * six times over, each file goes through the judging thread's own steps as judge-file.ts chains
  * them (parse, the twelve rules, the stored instruction, the store's row encoded into a buffer,
  * the acknowledgement's lines), one file at a time, nothing kept. `--stage` stops after the parse
- * or the rules; `--parts` adds what a judging thread of `run` does besides: each file's part of the
- * compact book, built as its rows are written and packed to cross threads. Prints microseconds a record, the fastest and the median of the last five rounds
- * (the first warms the JIT). The figures ingest's wall time cannot give on a shared machine, whose
+ * or the rules; `--parts` adds what a judging thread of `run` does besides: each file's part of
+ * the compact book, built as its rows are written and packed to cross threads. Prints
+ * microseconds a record, the fastest and the median of the last five rounds (the first warms the
+ * JIT). The figures ingest's wall time cannot give on a shared machine, whose
  * file system's cost moves by more than a change in this code (docs/performance.md).
  */
 import { readdirSync, readFileSync } from 'node:fs';

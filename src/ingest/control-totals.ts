@@ -10,6 +10,7 @@
  * through decimal.js. The sum is the same exact decimal either way.
  */
 import { Decimal, formatMoney } from '../money/money';
+import { smallCentsOf } from '../money/cents';
 import { Rejection, rejection } from '../domain/reasons';
 import type { TrailerRecord } from './trailer-record';
 
@@ -66,7 +67,7 @@ export class ControlTotalsAdder {
       const n = amount.length;
       // d+.dd with at most 13 digits before the point: below 10^15 cents.
       if (n <= SMALL_DIGITS) {
-        this.cents += Number(amount.slice(0, n - 3)) * 100 + (amount.charCodeAt(n - 2) - 48) * 10 + (amount.charCodeAt(n - 1) - 48);
+        this.cents += smallCentsOf(amount);
         if (this.cents >= FOLD_AT) this.fold();
       } else this.totals.total_cents += BigInt(amount.slice(0, -3) + amount.slice(-2));
     } else if (NUMBER.test(amount)) this.totals.other_amount = this.totals.other_amount.plus(amount);

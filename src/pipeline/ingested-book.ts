@@ -43,8 +43,8 @@ export function packPart(p: CompactPart): PackedPart {
 }
 
 /**
- * The same text in V8's one-byte form when it is all ASCII or Latin-1 (a part's refs and
- * documents nearly always are): JSON.stringify writes two bytes a character as soon as one of
+ * The same text in V8's one-byte form when it is all ASCII (a part's refs and documents nearly
+ * always are): JSON.stringify writes two bytes a character as soon as one of
  * its strings is, and a file's refs and documents are cut from its lines, two-byte in every file
  * with a Chinese name, so the texts held for the allocation would take twice their size. A round
  * trip through UTF-8 is exact for JSON.stringify's output (well-formed: a lone surrogate is
